@@ -1,0 +1,23 @@
+"""s75xl: ASCOF and Section 75 performance reporting for English councils and NHS trusts.
+
+The engine is plain Python on pandas and numpy; Excel is reached only through adapters.
+
+>>> import s75xl
+>>> s75xl.round_publication(s75xl.rate(80, 507180, "2A(1)"), "2A(1)")
+15.8
+"""
+
+from .catalogue import Catalogue, Measure, default_catalogue, load_catalogue
+from .errors import S75Error
+from .intervals import Interval, confidence_interval
+from .rates import rate
+from .rounding import is_half, round_half_away, round_publication
+from .suppression import POLICIES as SUPPRESSION_POLICIES, suppress
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Catalogue", "Interval", "Measure", "S75Error", "SUPPRESSION_POLICIES", "__version__",
+    "confidence_interval", "default_catalogue", "is_half", "load_catalogue", "rate",
+    "round_half_away", "round_publication", "suppress",
+]

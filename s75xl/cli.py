@@ -1,0 +1,173 @@
+"""The ``s75xl`` command: the engine from a terminal or a scheduled job.
+
+Every user error ends in one line on standard error, ``s75xl: <reason>``, and exit status 2;
+``--help`` on any command shows its options with an example.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .catalogue import Catalogue, default_catalogue, load_catalogue
+from .errors import S75Error
+from .intervals import confidence_interval
+from .rates import rate
+from .rounding import round_publication
+
+EXIT_USER_ERROR = 2
+
+
+def _catalogue(ctx: click.Context) -> Catalogue:
+    files = ctx.obj.get("catalogue_files") if ctx.obj else ()
+    return load_catalogue(files) if files else default_catalogue()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="s75xl")
+@click.option("--catalogue", "catalogue_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Your own catalogue file (TOML or CSV) extending the shipped one. Repeatable.")
+@click.pass_context
+def cli(ctx: click.Context, catalogue_files: tuple[str, ...]) -> None:
+    """ASCOF and Section 75 measures, targets and ratings for councils and NHS trusts."""
+    ctx.ensure_object(dict)
+    ctx.obj["catalogue_files"] = catalogue_files
+
+
+@cli.command()
+@click.option("--group", help="Only measures whose group or headline contains this text.")
+@click.option("--framework", help="Only measures whose framework contains this text (e.g. ASCOF, Havering).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.pass_context
+def measures(ctx: click.Context, group: str | None, framework: str | None, fmt: str) -> None:
+    """List the measure catalogue.
+
+    Example: s75xl measures --group "Domain 2" --format csv
+    """
+    cat = _catalogue(ctx)
+    selected = cat.select(group=group, framework=framework)
+    if not selected:
+        raise S75Error("No measure matches that group or framework.")
+    frame = cat.to_frame(selected).drop(columns=["origin", "extra"])
+    if fmt == "csv":
+        frame.assign(aliases=frame["aliases"].map("; ".join)).to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        click.echo(json.dumps([m.as_dict() for m in selected], indent=2, default=str))
+    else:
+        table = Table(title=f"{len(selected)} measures", show_lines=False)
+        for column in ("id", "name", "group", "unit", "polarity", "frequency"):
+            table.add_column(column, overflow="fold")
+        for m in selected:
+            table.add_row(m.id, m.name, m.group, m.unit, m.polarity, m.frequency)
+        Console().print(table)
+
+
+@cli.command()
+@click.argument("measure")
+@click.option("--year", help="Financial year (e.g. 2024-25): follow a renamed code to the one in force.")
+@click.pass_context
+def info(ctx: click.Context, measure: str, year: str | None) -> None:
+    """What a measure means: definition, unit, polarity, source.
+
+    Example: s75xl info "ASCOF 2A(1)" --year 2024-25
+    """
+    m = _catalogue(ctx).find(measure, year=year)
+    lines = [
+        f"{m.id}  {m.name}",
+        f"framework    {m.framework} ({m.group})",
+        f"unit         {m.unit_info.label}, {m.decimals} decimal place(s); "
+        f"{'higher is better' if m.polarity == 'higher' else 'lower is better' if m.polarity == 'lower' else 'no polarity'}",
+        f"numerator    {m.numerator}",
+        f"denominator  {m.denominator or '(none)'}",
+        f"source       {m.source}, {m.frequency}",
+        f"valid        {m.valid_from or 'any year'} to {m.valid_to or 'now'}",
+    ]
+    if m.renamed_to:
+        lines.append(f"renamed to   {m.renamed_to}")
+    if m.replaces:
+        lines.append(f"replaces     {m.replaces}")
+    if m.notes:
+        lines.append(f"notes        {m.notes}")
+    click.echo("\n".join(lines))
+
+
+@cli.command(name="rate")
+@click.argument("numerator")
+@click.argument("denominator")
+@click.argument("measure")
+@click.option("--ci", "level", default="0.95", show_default=True,
+              help="Confidence level, 0.9 to 0.999 or 90 to 99.9.")
+@click.option("--months", type=float, help="ASCOF 2C only: how many months the numerator sums (default 12).")
+@click.option("--moe", type=float, help="Survey measures: the published margin of error.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def rate_command(ctx, numerator, denominator, measure, level, months, moe, fmt) -> None:
+    """Value, rounded value and confidence interval of one measure.
+
+    Example: s75xl rate 80 507180 "2A(1)"   (use - as the denominator of a count)
+    """
+    m = _catalogue(ctx).find(measure)
+    den = None if denominator.strip() in ("-", "") else denominator
+    value = rate(numerator, den, m, months=months)
+    rounded = round_publication(value, m.decimals)
+    interval = confidence_interval(numerator, den, m, level, months=months, margin_of_error=moe)
+    if fmt == "json":
+        click.echo(json.dumps({"measure": m.id, "value": value, "rounded": rounded,
+                               "ci_lower": None if pd.isna(interval.lower) else interval.lower,
+                               "ci_upper": None if pd.isna(interval.upper) else interval.upper,
+                               "ci_level": interval.level, "ci_method": interval.method}))
+        return
+    label = f"{interval.level * 100:g}% interval"
+    width = max(14, len(label) + 2)
+    if pd.isna(interval.lower) and pd.isna(interval.upper):
+        ci_text = f"none ({interval.method})"
+    else:
+        lo = "-" if pd.isna(interval.lower) else f"{round_publication(interval.lower, m.decimals):.{m.decimals}f}"
+        ci_text = f"{lo} to {round_publication(interval.upper, m.decimals):.{m.decimals}f} ({interval.method})"
+    click.echo(f"{m.id}  {m.name}\n"
+               f"{'value':<{width}}{value!r} {m.unit_info.label}\n"
+               f"{'published':<{width}}{rounded:.{m.decimals}f}  ({m.decimals} d.p., halves away from zero)\n"
+               f"{label:<{width}}{ci_text}")
+
+
+@cli.command()
+def demo() -> None:
+    """Recompute Norfolk's provisional ASCOF 2016/17 results from their numerators and denominators."""
+    from .demo import norfolk_ascof_table
+
+    table = norfolk_ascof_table()
+    view = Table(title="Norfolk provisional ASCOF 2016/17, recomputed by s75xl (seed 002, section 5)")
+    for column in ("measure", "numerator", "denominator", "s75xl", "published", "match", "95% interval"):
+        view.add_column(column, justify="left" if column in ("measure", "match") else "right")
+    for row in table.itertuples():
+        view.add_row(row.measure, f"{row.numerator:,.0f}", f"{row.denominator:,.0f}", row.shown,
+                     row.published_text, row.match, row.interval)
+    console = Console(width=max(Console().width, 110))
+    console.print(view)
+    console.print("Notes:\n" + "\n".join(f"- {n}" for n in table.attrs["notes"]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; user errors become one line and exit status 2, never a traceback."""
+    try:
+        result = cli.main(args=argv, prog_name="s75xl", standalone_mode=False)
+    except S75Error as exc:
+        click.echo(f"s75xl: {exc}", err=True)
+        return EXIT_USER_ERROR
+    except click.exceptions.Abort:
+        click.echo("s75xl: aborted.", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
