@@ -21,7 +21,8 @@ SIGNIFICANT_DIGITS = 15
 def _snap(values: np.ndarray) -> np.ndarray:
     """Values rounded to 15 significant decimal digits (Excel's working precision)."""
     out = values.copy()
-    finite = np.isfinite(out) & (out != 0)
+    # Below 1e-290 the scale factor would overflow; such values round to 0 at any sane precision.
+    finite = np.isfinite(out) & (np.abs(out) > 1e-290)
     magnitude = np.floor(np.log10(np.abs(out[finite])))
     factor = 10.0 ** (SIGNIFICANT_DIGITS - 1 - magnitude)
     out[finite] = np.rint(out[finite] * factor) / factor

@@ -61,6 +61,7 @@ class Catalogue:
             names.setdefault(code_key(m.name), []).append(m.id)
         # Names are a convenience: a name two measures share finds neither.
         self._names = {k: v[0] for k, v in names.items() if len(v) == 1 and k not in self._index}
+        self._shared_names = {k: v for k, v in names.items() if len(v) > 1}
         for m in self._measures.values():
             for link in ("renamed_to", "replaces"):
                 target = getattr(m, link)
@@ -106,7 +107,8 @@ class Catalogue:
             key = code_key(code)
             ident = self._index.get(key) or self._names.get(key)
             if ident is None:
-                raise MeasureNotFoundError(str(code), self.suggest(str(code)))
+                shared = self._shared_names.get(key)
+                raise MeasureNotFoundError(str(code), shared or self.suggest(str(code)))
             measure = self._measures[ident]
         if year is not None:
             measure = self._in_force(measure, year)

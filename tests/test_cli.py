@@ -1,0 +1,78 @@
+"""The command line: what it prints, and one line with exit status 2 for every user error."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from s75xl.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and "s75xl, version 0.1.0" in out
+
+
+def test_rate_prints_value_rounded_and_interval(capsys):
+    code, out, _ = run(capsys, "rate", "80", "507180", "2A(1)")
+    assert code == 0
+    assert "15.773492645609053" in out and "15.8" in out and "12.5 to 19.6" in out
+
+
+def test_rate_json_and_level(capsys):
+    code, out, _ = run(capsys, "rate", "7244", "7968", "1c1a", "--ci", "99.8", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["measure"] == "1C(1A)" and data["rounded"] == 90.9 and data["ci_level"] == 0.998
+
+
+def test_measures_formats(capsys):
+    code, out, _ = run(capsys, "measures", "--group", "MHA", "--format", "csv")
+    assert code == 0 and out.count("HAV-") == 11
+    code, out, _ = run(capsys, "measures", "--framework", "ASCOF", "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 40
+
+
+def test_info(capsys):
+    code, out, _ = run(capsys, "info", "2A(1)", "--year", "2024-25")
+    assert code == 0 and out.startswith("2B ") and "replaces     2A(1)" in out
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["rate", "5", "0", "1E"], "denominator is zero"),
+    (["rate", "5", "3", "1E"], "larger than the denominator"),
+    (["rate", "x", "3", "1E"], "must be a number"),
+    (["rate", "1", "3", "9Q"], "Unknown measure '9Q'"),
+    (["rate", "1", "3", "1E", "--ci", "80"], "confidence level must be between"),
+    (["measures", "--group", "nothing like this"], "No measure matches"),
+    (["--catalogue", "/no/such/file.toml", "measures"], "does not exist"),
+])
+def test_user_errors_are_one_line_and_exit_2(capsys, argv, words):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("s75xl: ") and words in err and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_demo_reproduces_norfolk(capsys):
+    code, out, _ = run(capsys, "demo")
+    assert code == 0 and "618.0" in out and "known discrepancy" in out and "NO " not in out
+
+
+def test_installed_console_script():
+    beside = Path(sys.executable).with_name("s75xl")
+    exe = str(beside) if beside.exists() else shutil.which("s75xl")
+    if exe is None:
+        pytest.fail("the s75xl console script is not installed; run pip install -e '.[test]'")
+    done = subprocess.run([exe, "rate", "5", "0", "1E"], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.startswith("s75xl: ") and "Traceback" not in done.stderr
