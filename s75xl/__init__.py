@@ -7,17 +7,22 @@ The engine is plain Python on pandas and numpy; Excel is reached only through ad
 15.8
 """
 
+from .assess import assess
 from .catalogue import Catalogue, Measure, default_catalogue, load_catalogue
 from .errors import S75Error
 from .intervals import Interval, confidence_interval
 from .rates import rate
+from .ratings import Thresholds, compare_ratings, overall_rating, rag
 from .rounding import is_half, round_half_away, round_publication
+from .spc import spc
 from .suppression import POLICIES as SUPPRESSION_POLICIES, suppress
+from .targets import profiled_target
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Catalogue", "Interval", "Measure", "S75Error", "SUPPRESSION_POLICIES", "__version__",
-    "confidence_interval", "default_catalogue", "is_half", "load_catalogue", "rate",
-    "round_half_away", "round_publication", "suppress",
+    "Catalogue", "Interval", "Measure", "S75Error", "SUPPRESSION_POLICIES", "Thresholds", "__version__",
+    "assess", "compare_ratings", "confidence_interval", "default_catalogue", "is_half", "load_catalogue",
+    "overall_rating", "profiled_target", "rag", "rate", "round_half_away", "round_publication", "spc",
+    "suppress",
 ]

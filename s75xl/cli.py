@@ -136,6 +136,37 @@ def rate_command(ctx, numerator, denominator, measure, level, months, moe, fmt) 
                f"{label:<{width}}{ci_text}")
 
 
+@cli.command(name="assess")
+@click.argument("results", type=click.Path(dir_okay=False))
+@click.option("--targets", type=click.Path(dir_okay=False), help="Targets table (CSV or XLSX).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Where to write the assessed table (.csv or .xlsx).")
+@click.option("--tolerance", type=float, default=5.0, show_default=True, help="Amber band: % worse than target.")
+@click.option("--consecutive", type=int, default=3, show_default=True, help="Periods of change that make an exception.")
+@click.option("--no-screening", is_flag=True, help="SPC without moving-range screening (MDC Excel).")
+@click.pass_context
+def assess_command(ctx, results, targets, out, tolerance, consecutive, no_screening) -> None:
+    """Add target, RAG, exceptions, direction and SPC to a results table.
+
+    Example: s75xl assess results.csv --targets targets.csv --out assessed.xlsx
+    """
+    from pathlib import Path
+
+    from .assess import assess, summary_lines
+    from .ratings import Thresholds
+    from .tables import read_table, write_table
+
+    if Path(out).resolve() in {Path(results).resolve(), *([Path(targets).resolve()] if targets else [])}:
+        raise S75Error(f"The output {out} would overwrite an input; choose another name.")
+    table = read_table(results, "results")
+    target_table = read_table(targets, "targets") if targets else None
+    thresholds = Thresholds(amber_tolerance_pct=tolerance, consecutive_periods=consecutive)
+    assessed = assess(table, target_table, thresholds=thresholds, catalogue=_catalogue(ctx),
+                      spc_options={"screen_outliers": not no_screening})
+    write_table(assessed, out)
+    click.echo("\n".join(summary_lines(assessed)))
+    click.echo(f"Wrote {len(assessed)} rows to {out}.")
+
+
 @cli.command()
 def demo() -> None:
     """Recompute Norfolk's provisional ASCOF 2016/17 results from their numerators and denominators."""

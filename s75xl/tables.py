@@ -1,0 +1,176 @@
+"""The results and targets table formats: reading CSV or Excel files and checking them.
+
+Results table, one row per area, measure and period (DESIGN.md "One table flows through the house"):
+
+====================  =====================================================================
+column                meaning
+====================  =====================================================================
+area                  optional; the council or trust (one area if absent)
+measure               a catalogue code, alias or name (matched forgivingly), or a local id
+period_start          the period's first day (a date, or "2016-03" for a month); ``period``
+                      is accepted as its name
+period_end            optional; the period's last day (default: end of period_start's month)
+numerator             optional when value is given
+denominator           optional for counts
+value                 optional; computed from numerator and denominator where missing
+ci_lower, ci_upper    optional confidence limits
+budget_flag,          optional; yes/true/1/x marks the period as adversely affecting the budget
+risk_flag             or a corporate risk (seed 002 4.3)
+benchmark_<name>      optional comparators, e.g. benchmark_england, benchmark_family_group
+polarity, unit        optional; for a local measure that is not in the catalogue
+====================  =====================================================================
+
+Targets table, one row per area, measure and financial year: ``area`` (blank: every area),
+``measure``, ``year`` ("2016-17"), ``annual_target`` (year-end), ``baseline`` (last year's
+outturn), ``profile`` (flat, linear, quarterly, seasonal, monthly, cumulative; default flat),
+``tolerance_pct`` (Amber band, default 5), twelve optional monthly columns ``apr`` to ``mar``
+(explicit targets, or last year's shape for seasonal/cumulative), and ``polarity`` for a local
+measure not in the catalogue.
+
+Errors name the file, the row as a spreadsheet shows it (the header is row 1) and the column.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .catalogue.codes import financial_year_start
+from .errors import S75Error
+from .targets import MONTH_COLUMNS, PROFILES
+
+TRUE_WORDS = {"yes", "y", "true", "1", "x"}
+
+
+class TableError(S75Error):
+    """A results or targets table that cannot be used as it is."""
+
+
+def read_table(path: str | Path, role: str) -> pd.DataFrame:
+    """A CSV or Excel (first sheet) file as a DataFrame with lower-case, trimmed column names."""
+    path = Path(path)
+    if not path.exists():
+        raise TableError(f"The {role} file {path} does not exist.")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, sheet_name=0, engine="openpyxl")
+        else:
+            frame = pd.read_csv(path, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError, zipfile.BadZipFile, KeyError) as exc:
+        raise TableError(f"The {role} file {path} cannot be read as a table: {type(exc).__name__}.") from None
+    frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    if frame.empty:
+        raise TableError(f"The {role} file {path} has no rows.")
+    frame.attrs["source"] = str(path)
+    return frame
+
+
+def _where(frame: pd.DataFrame, index, column: str) -> str:
+    source = frame.attrs.get("source", "the table")
+    row = frame.index.get_loc(index) + 2
+    return f"{source}, row {row}, column {column!r}"
+
+
+def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
+    raw = frame[column]
+    text = raw.astype(str).str.replace(",", "", regex=False).str.replace("%", "", regex=False).str.strip()
+    text = text.where(~raw.isna(), "")
+    numbers = pd.to_numeric(text.replace({"": np.nan, "/": np.nan, "-": np.nan, "nan": np.nan}), errors="coerce")
+    bad = numbers.isna() & text.ne("") & ~text.isin(["/", "-", "nan"])
+    if bad.any():
+        raise TableError(f"{_where(frame, bad.idxmax(), column)}: not a number.")
+    return numbers
+
+
+def normalise_results(frame: pd.DataFrame) -> pd.DataFrame:
+    """Check a results table and give it its documented column types."""
+    out = frame.copy()
+    if "period_start" not in out and "period" in out:
+        out = out.rename(columns={"period": "period_start"})
+    for column in ("measure", "period_start"):
+        if column not in out:
+            raise TableError(f"{frame.attrs.get('source', 'The results table')}: the column {column!r} is missing.")
+    if not any(c in out for c in ("value", "numerator")):
+        raise TableError(f"{frame.attrs.get('source', 'The results table')}: needs a 'value' or 'numerator' column.")
+    if "area" not in out:
+        out["area"] = ""
+    out["area"] = out["area"].fillna("").astype(str).str.strip()
+    blank = out["measure"].isna() | (out["measure"].astype(str).str.strip() == "")
+    if blank.any():
+        raise TableError(f"{_where(frame, blank.idxmax(), 'measure')}: the measure is blank.")
+    out["measure"] = out["measure"].astype(str).str.strip()
+    out["period_start"] = _dates(frame, out["period_start"], "period_start")
+    if "period_end" in out:
+        out["period_end"] = _dates(frame, out["period_end"], "period_end")
+    else:
+        out["period_end"] = out["period_start"] + pd.offsets.MonthEnd(0)
+    for column in ("numerator", "denominator", "value", "ci_lower", "ci_upper"):
+        if column in out:
+            out[column] = _numeric(frame, column)
+    for column in [c for c in out.columns if c.startswith("benchmark_")]:
+        out[column] = _numeric(frame, column)
+    for column in ("budget_flag", "risk_flag"):
+        out[column] = (out[column].fillna("").astype(str).str.strip().str.lower().isin(TRUE_WORDS)
+                       if column in out else False)
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def _dates(frame: pd.DataFrame, column: pd.Series, name: str) -> pd.Series:
+    parsed = pd.to_datetime(column, errors="coerce", format="mixed", dayfirst=True)
+    bad = parsed.isna()
+    if bad.any():
+        raise TableError(f"{_where(frame, bad.idxmax(), name)}: not a date (use 2016-03 or 01/03/2016).")
+    return parsed
+
+
+def normalise_targets(frame: pd.DataFrame) -> pd.DataFrame:
+    """Check a targets table and give it its documented column types."""
+    out = frame.copy()
+    for column in ("measure", "year", "annual_target"):
+        if column not in out:
+            raise TableError(f"{frame.attrs.get('source', 'The targets table')}: the column {column!r} is missing.")
+    if "area" not in out:
+        out["area"] = ""
+    out["area"] = out["area"].fillna("").astype(str).str.strip()
+    out["measure"] = out["measure"].astype(str).str.strip()
+    starts = []
+    for index, year in out["year"].items():
+        try:
+            starts.append(financial_year_start(year))
+        except ValueError as exc:
+            raise TableError(f"{_where(frame, index, 'year')}: {exc}.") from None
+    out["year_start"] = starts
+    out["annual_target"] = _numeric(frame, "annual_target")
+    out["baseline"] = _numeric(frame, "baseline") if "baseline" in out else np.nan
+    out["tolerance_pct"] = _numeric(frame, "tolerance_pct") if "tolerance_pct" in out else np.nan
+    profiles = out["profile"].fillna("flat").astype(str).str.strip().str.lower() if "profile" in out else "flat"
+    out["profile"] = profiles
+    bad = ~out["profile"].isin(PROFILES)
+    if bad.any():
+        raise TableError(f"{_where(frame, bad.idxmax(), 'profile')}: must be one of {', '.join(PROFILES)}.")
+    for column in MONTH_COLUMNS:
+        out[column] = _numeric(frame, column) if column in out else np.nan
+    duplicated = out.duplicated(["area", "measure", "year_start"])
+    if duplicated.any():
+        raise TableError(f"{_where(frame, duplicated.idxmax(), 'measure')}: a second target for the same area, measure and year.")
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write CSV or XLSX (by extension), atomically: a temporary file, then a rename."""
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        if path.suffix.lower() == ".xlsx":
+            frame.to_excel(temporary, index=False, engine="openpyxl")
+        else:
+            frame.to_csv(temporary, index=False)
+        temporary.replace(path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise TableError(f"Cannot write {path}: {exc.strerror}.") from None

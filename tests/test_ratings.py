@@ -1,0 +1,75 @@
+"""RAG, direction against benchmarks, overall rating and work-plan comparisons."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, strategies as st
+
+from s75xl.ratings import compare_ratings, compare_to, consecutive_changes, overall_rating, rag
+
+
+def test_rag_with_polarity_and_tolerance():
+    # Norfolk March 2017: 91-day reablement 94.2 vs 90 (higher better); admissions 18-64 19.3 vs 16.5 (lower)
+    assert rag([94.2, 19.3, 16.0, 86.0, 85.4], [90, 16.5, 16.5, 90, 90], ["higher", "lower", "lower", "higher", "higher"]).tolist() \
+        == ["Green", "Red", "Green", "Amber", "Red"]  # 86 is 4.4% short (Amber); 85.4 is 5.1% short (Red)
+    assert rag([86.0], [90], ["higher"], tolerance_pct=2).tolist() == ["Red"]
+    assert rag([np.nan, 5, 5], [4, np.nan, 4], ["higher", "higher", "none"]).tolist() == [None, None, None]
+    assert rag([90.0], [90.0], ["higher"]).tolist() == ["Green"]  # at target is Green
+
+
+@given(st.floats(0.01, 1e6), st.floats(0.01, 1e6), st.floats(0.5, 50))
+def test_rag_is_symmetric_under_polarity(value, target, tolerance):
+    """Mirroring a value about its target and flipping polarity gives the same rating."""
+    mirrored = 2 * target - value
+    if mirrored <= 0:
+        return
+    assert rag([value], [target], ["higher"], tolerance)[0] == rag([mirrored], [target], ["lower"], tolerance)[0]
+
+
+def test_consecutive_changes_respect_polarity():
+    values = pd.Series([3.1, 3.2, 3.4, 3.5, 3.56])
+    assert consecutive_changes(values, "lower").tolist() == [0, -1, -2, -3, -4]
+    assert consecutive_changes(values, "higher").tolist() == [0, 1, 2, 3, 4]
+    assert consecutive_changes(pd.Series([1, 2, 2, 3]), "higher").tolist() == [0, 1, 0, 1]  # no change breaks a run
+
+
+def test_benchmarks_from_norfolks_ascof_table():
+    # 1C(1A) 90.9 vs England 86.9 (higher better); 2A(2) 618.0 vs family group 607.0 (lower better)
+    assert compare_to([90.9, 618.0, 84.1], [86.9, 607.0, 84.1], ["higher", "lower", "higher"]).tolist() \
+        == ["better", "worse", "similar"]
+    # with a Wilson interval 90.3-91.5 against England 86.9: significantly better
+    assert compare_to([90.9], [86.9], ["higher"], 1, [90.3], [91.5]).tolist() == ["significantly better"]
+    # 2A(1) 15.8 (12.5 to 19.6) against the region's 15.8 and England's 13.3: neither is significant
+    assert compare_to([15.8, 15.8], [15.8, 13.3], ["lower", "lower"], 1, [12.5, 12.5], [19.6, 19.6]).tolist() == ["similar", "similar"]
+    # 2A(2) 618.0 (585.1 to 652.2) against the region's 570.3: significantly worse (lower is better)
+    assert compare_to([618.0], [570.3], ["lower"], 1, [585.1], [652.2]).tolist() == ["significantly worse"]
+
+
+def test_overall_rating_by_group():
+    assessed = pd.DataFrame({
+        "area": "Havering", "measure": ["HAV-01", "HAV-01", "HAV-03", "HAV-20", "HAV-21", "HAV-22"],
+        "group": ["ASCOF", "ASCOF", "ASCOF", "Carers", "Carers", "MHA"],
+        "period_start": pd.to_datetime(["2024-04-01", "2024-07-01", "2024-07-01", "2024-07-01", "2024-07-01", "2024-07-01"]),
+        "rag": ["Red", "Green", "Amber", "Green", "Red", None],
+    })
+    overall = overall_rating(assessed).iloc[0]
+    # latest of each measure with a target: HAV-01 Green, HAV-03 Amber, HAV-20 Green, HAV-21 Red -> 2 of 4
+    assert (overall.measures_with_target, overall.at_or_above_target, overall.percent_at_or_above) == (4, 2, 50.0)
+    by_group = overall_rating(assessed, by="group").set_index("group")
+    assert by_group.loc["ASCOF", "percent_at_or_above"] == 50.0 and by_group.loc["Carers", "at_or_above_target"] == 1
+    assert "MHA" not in by_group.index
+
+
+def test_work_plan_comparison_on_cambridgeshires_year_end_report():
+    # seed 001 Appendix 1 (Q2 and Year End columns), a selection of rows as printed
+    plan = pd.DataFrame({
+        "item": ["1a", "1f", "1h", "1k", "DP", "2c", "2e", "2j", "3c PCC", "4a PCC", "1.0 (pipeline)"],
+        "Q2": ["G", "G", "G", "A", "R", "A", "A", "G", "G", "A", "B"],
+        "Year End": ["G", "G", "R", "A", "R", "G", "G", "A", "A", "R", "B"],
+    })
+    out = compare_ratings(plan, "Q2", "Year End")
+    assert out["item"].tolist() == ["1h", "DP", "2j", "3c PCC", "4a PCC"]
+    assert out.loc[out.item == "1h", ["now_red", "declined"]].values.tolist() == [[True, True]]
+    assert out.loc[out.item == "DP", ["now_red", "declined"]].values.tolist() == [[True, False]]
+    assert out.loc[out.item == "2j", ["now_red", "declined"]].values.tolist() == [[False, True]]
