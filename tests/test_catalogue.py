@@ -98,6 +98,23 @@ def test_code_key_and_years():
         financial_year_start("2016-18")
 
 
+LOCAL_ENTRY = """
+[[measure]]
+id = "{id}"
+name = "{name}"
+framework = "Our council"
+group = "Delays"
+unit = "count"
+polarity = "lower"
+decimals = 0
+frequency = "monthly"
+source = "RiO"
+numerator = "Bed days lost"
+denominator = ""
+{more}
+"""
+
+
 def _write(tmp_path, text, name="mine.toml"):
     path = tmp_path / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")
@@ -105,19 +122,7 @@ def _write(tmp_path, text, name="mine.toml"):
 
 
 def test_user_file_adds_and_overrides_measures(tmp_path):
-    path = _write(tmp_path, """
-        [[measure]]
-        id = "LOCAL-DELAYS"
-        name = "Bed days lost to delays in mental health wards"
-        framework = "Our council"
-        group = "Delays"
-        unit = "count"
-        polarity = "lower"
-        decimals = 0
-        frequency = "monthly"
-        source = "RiO"
-        numerator = "Bed days lost"
-        denominator = ""
+    path = _write(tmp_path, LOCAL_ENTRY.format(id="LOCAL-DELAYS", name="Bed days lost to delays", more="") + """
 
         [[measure]]
         id = "1E"
@@ -160,21 +165,7 @@ def test_bad_user_entries_name_file_entry_and_field(tmp_path, body, message):
 
 
 def test_alias_clash_and_broken_rename_are_refused(tmp_path):
-    clash = _write(tmp_path, """
-        [[measure]]
-        id = "L-2"
-        name = "x"
-        framework = "f"
-        group = "g"
-        unit = "count"
-        polarity = "none"
-        decimals = 0
-        frequency = "monthly"
-        source = "s"
-        numerator = "n"
-        denominator = ""
-        aliases = ["1E"]
-        """)
+    clash = _write(tmp_path, LOCAL_ENTRY.format(id="L-2", name="x", more='aliases = ["1E"]'))
     with pytest.raises(CatalogueError, match="already used by measure '1E'"):
         load_catalogue([clash])
     broken = _write(tmp_path, '[[measure]]\nid = "1E"\nrenamed_to = "9Z"\n', name="b.toml")

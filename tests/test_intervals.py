@@ -43,23 +43,17 @@ def _peer_measure(unit: str, multiplier: float) -> Measure:
     return Measure(**{**base.as_dict(), "multiplier": float(multiplier), "aliases": ()})
 
 
-def _peer_rows(name):
-    table = pd.read_csv(PEER_CASES / name)
-    return list(table.itertuples())
+def _peer_rows():
+    """Every phe_proportion and phe_rate case, with the unit its multiplier applies to."""
+    rows = []
+    for name, unit in (("phe_proportion_cases.csv", "percent"), ("phe_rate_cases.csv", "per_100k")):
+        rows += [(unit, case) for case in pd.read_csv(PEER_CASES / name).itertuples()]
+    return rows
 
 
-@pytest.mark.parametrize("case", _peer_rows("phe_proportion_cases.csv"), ids=lambda c: c.case_id)
-def test_phe_proportion_cases(case):
-    measure = _peer_measure("percent", case.multiplier)
-    value = s75xl.rate(case.numerator, case.denominator, measure)
-    ci = confidence_interval(case.numerator, case.denominator, measure, case.confidence)
-    assert _close(value, case.expected_value)
-    assert _close(ci.lower, case.expected_lowercl) and _close(ci.upper, case.expected_uppercl)
-
-
-@pytest.mark.parametrize("case", _peer_rows("phe_rate_cases.csv"), ids=lambda c: c.case_id)
-def test_phe_rate_cases(case):
-    measure = _peer_measure("per_100k", case.multiplier)
+@pytest.mark.parametrize("unit, case", _peer_rows(), ids=lambda p: getattr(p, "case_id", p))
+def test_phe_proportion_and_rate_cases(unit, case):
+    measure = _peer_measure(unit, case.multiplier)
     value = s75xl.rate(case.numerator, case.denominator, measure)
     ci = confidence_interval(case.numerator, case.denominator, measure, case.confidence)
     assert _close(value, case.expected_value)
