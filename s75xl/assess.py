@@ -18,7 +18,7 @@ import pandas as pd
 from .catalogue import Catalogue, default_catalogue
 from .errors import InputError, MeasureNotFoundError
 from .rates import rate
-from .ratings import RED, Thresholds, adverse_variance_pct, compare_to, consecutive_changes, rag
+from .ratings import Thresholds, adverse_variance_pct, compare_to, consecutive_changes, exception_reasons, rag
 from .spc import assurance_type, spc, variation_icon
 from .tables import TableError, normalise_results, normalise_targets
 from .targets import MONTH_COLUMNS, financial_year_of, month_of_year, profiled_target
@@ -118,24 +118,11 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
         before = year_ago.reindex(series["period_start"] - pd.DateOffset(years=1)).to_numpy()
         results.loc[series.index, "direction_last_year"] = compare_to(series["value"], before, polarity, series["decimals"])
         results.loc[series.index, "change_run"] = runs
-    n = thresholds.consecutive_periods
     for row in results.itertuples():
-        negative, positive = [], []
-        if row.rag == RED or (not np.isnan(row.variance_pct) and row.variance_pct >= thresholds.off_target_variance_pct):
-            negative.append(f"off target: {row.value:g} against a target of {row.target:g} "
-                            f"({row.variance_pct:.1f}% worse)")
-        if row.change_run <= -n:
-            negative.append(f"deteriorated for {int(-row.change_run)} consecutive periods")
-        if row.budget_flag:
-            negative.append("adversely affecting the budget")
-        if row.risk_flag:
-            negative.append("adversely affecting a corporate risk")
-        if not np.isnan(row.variance_pct) and -row.variance_pct >= thresholds.beating_target_pct:
-            positive.append(f"beating target by {-row.variance_pct:.1f}%")
-        if row.change_run >= n:
-            positive.append(f"improved for {int(row.change_run)} consecutive periods")
-        kinds.append("negative" if negative else "positive" if positive else "")
-        reasons.append("; ".join(negative or positive))
+        kind, text = exception_reasons(row.value, row.target, row.variance_pct, row.rag, row.change_run,
+                                       row.budget_flag, row.risk_flag, thresholds)
+        kinds.append(kind)
+        reasons.append(text)
     return results.assign(exception=kinds, exception_reasons=reasons).drop(columns="change_run")
 
 

@@ -60,6 +60,33 @@ def rag(value, target, polarity, tolerance_pct=5.0) -> np.ndarray:
     return out
 
 
+def exception_reasons(value: float, target: float, variance_pct: float, rating: str | None, run: int,
+                      budget_flag: bool = False, risk_flag: bool = False,
+                      thresholds: Thresholds = Thresholds()) -> tuple[str, str]:
+    """("negative" | "positive" | "", the reasons in words) for one period of one measure.
+
+    `run` is the signed count of consecutive improvements (+) or deteriorations (-) up to the
+    period (`consecutive_changes`). Negative reasons win over positive ones.
+    """
+    negative, positive = [], []
+    n = thresholds.consecutive_periods
+    known = variance_pct is not None and not np.isnan(variance_pct)
+    if rating == RED or (known and variance_pct >= thresholds.off_target_variance_pct):
+        negative.append(f"off target: {value:g} against a target of {target:g} ({variance_pct:.1f}% worse)")
+    if run <= -n:
+        negative.append(f"deteriorated for {int(-run)} consecutive periods")
+    if budget_flag:
+        negative.append("adversely affecting the budget")
+    if risk_flag:
+        negative.append("adversely affecting a corporate risk")
+    if known and -variance_pct >= thresholds.beating_target_pct:
+        positive.append(f"beating target by {-variance_pct:.1f}%")
+    if run >= n:
+        positive.append(f"improved for {int(run)} consecutive periods")
+    kind = "negative" if negative else "positive" if positive else ""
+    return kind, "; ".join(negative or positive)
+
+
 def consecutive_changes(values: pd.Series, polarity: str) -> pd.Series:
     """Per period, how many consecutive periods up to it have got better (+n) or worse (-n)."""
     sign = POLARITY_SIGN.get(polarity, 0)

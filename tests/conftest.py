@@ -15,3 +15,16 @@ def catalogue():
     from s75xl.catalogue import load_catalogue
 
     return load_catalogue()
+
+
+# Worksheet functions are tested the way xlwings Server and Lite call them (xlwings.md section 3):
+# the Office.js decorators need XLWINGS_ON_SERVER before xlwings is imported, and the PRO licence
+# check accepts the noncommercial key offline (government and public health use is permitted).
+import os  # noqa: E402
+import sys  # noqa: E402
+
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+UDFS = Path(__file__).parent.parent / "udfs"
+if str(UDFS) not in sys.path:
+    sys.path.insert(0, str(UDFS))
