@@ -40,30 +40,53 @@ def is_blank(value) -> bool:
 
 
 def numbers(value) -> tuple[np.ndarray, np.ndarray]:
-    """A float array of the cells (NaN for blanks) and a mask of cells that are not numbers."""
+    """A float array of the cells (NaN for blanks) and a mask of cells that are not numbers.
+
+    A flat list is one column. Text holding a number ("1,234", "90%") is read as that number.
+    """
+    fast = _all_numbers(value)
+    if fast is not None:
+        return fast, np.zeros(fast.shape, dtype=bool)
     rows = grid(value)
     out = np.full((len(rows), max((len(r) for r in rows), default=0)), np.nan)
     bad = np.zeros(out.shape, dtype=bool)
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
-            if is_blank(cell):
-                continue
-            if isinstance(cell, bool) or isinstance(cell, dict):
-                bad[i, j] = True
-            elif isinstance(cell, Real):
-                out[i, j] = float(cell)
-            elif isinstance(cell, str):
-                text = cell.strip().replace(",", "")
-                if text.startswith("#"):
-                    bad[i, j] = True  # an error value passed in as text
-                    continue
-                try:
-                    out[i, j] = float(text[:-1]) if text.endswith("%") else float(text)  # "90%" text is 90
-                except ValueError:
-                    bad[i, j] = True
-            else:
-                bad[i, j] = True
+            out[i, j], bad[i, j] = _cell_number(cell)
     return out, bad
+
+
+def _all_numbers(value) -> np.ndarray | None:
+    """The common case, every cell a number or blank (None), converted in C; None otherwise."""
+    flat = isinstance(value, list) and bool(value) and not isinstance(value[0], (list, tuple))
+    try:
+        out = np.array(value if flat or isinstance(value, list) else [[value]], dtype=float)
+    except (TypeError, ValueError):
+        return None
+    cells = value if flat else (c for row in value for c in row) if isinstance(value, list) else [value]
+    if any(isinstance(c, (bool, np.bool_)) for c in cells):
+        return None
+    out = out[:, None] if flat else out
+    return out if out.ndim == 2 else None
+
+
+def _cell_number(cell) -> tuple[float, bool]:
+    """(the number, False), (NaN, False) for a blank, or (NaN, True) for anything else."""
+    if is_blank(cell):
+        return np.nan, False
+    if isinstance(cell, (bool, np.bool_, dict)):
+        return np.nan, True
+    if isinstance(cell, Real):
+        return float(cell), False
+    if isinstance(cell, str):
+        text = cell.strip().replace(",", "")
+        if text.startswith("#"):  # an error value passed in as text
+            return np.nan, True
+        try:
+            return (float(text[:-1]) if text.endswith("%") else float(text)), False  # "90%" text is 90
+        except ValueError:
+            return np.nan, True
+    return np.nan, True
 
 
 def texts(value) -> list[list[str | None]]:
@@ -77,6 +100,8 @@ def excel_date(value) -> pd.Timestamp:
         value = grid(value)[0][0]
     if is_blank(value):
         raise S75Error("A date is needed.")
+    if isinstance(value, bool):
+        raise S75Error("A date is needed, not TRUE or FALSE.")
     if isinstance(value, Real) and not isinstance(value, bool):
         if not 1 <= value < 2958466:
             raise S75Error(f"{value} is not an Excel date.")
@@ -96,21 +121,16 @@ def with_errors(values: np.ndarray, *, codes: np.ndarray | None = None, bad: np.
     (#DIV/0! for a zero denominator), and missing inputs #N/A.
     """
     values = np.atleast_2d(values)
-    out: list[list] = []
-    for i in range(values.shape[0]):
-        row = []
-        for j in range(values.shape[1]):
-            if bad is not None and bad[i, j]:
-                row.append(VALUE)
-            elif codes is not None and codes[i, j] != OK:
-                row.append(PROBLEM_TO_ERROR[int(codes[i, j])])
-            elif np.isnan(values[i, j]):
-                row.append(NA)
-            else:
-                v = float(values[i, j])
-                row.append(round(v, decimals) if decimals is not None else v)
-        out.append(row)
-    return out
+    if decimals is not None:
+        values = np.round(values, decimals)
+    out = values.astype(object)
+    out[np.isnan(values)] = NA
+    if codes is not None:
+        for code, error in PROBLEM_TO_ERROR.items():
+            out[codes == code] = error
+    if bad is not None:
+        out[bad] = VALUE
+    return out.tolist()
 
 
 def text_grid(labels) -> list[list]:

@@ -20,7 +20,9 @@ error's text. Nothing here does arithmetic: each function hands its arguments to
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 
 import numpy as np
 import pandas as pd
@@ -39,6 +41,14 @@ from s75xl.spc import assurance_type, spc, variation_icon
 from s75xl.targets import financial_year_of, month_of_year, profiled_target
 
 ON_SERVER = os.environ.get("XLWINGS_ON_SERVER") == "true"
+
+# xlwings 0.37.8 tries `from pyodide.ffi import JsNull` for every cell it converts
+# (pro/udfs_officejs.py js_to_none). On CPython that import fails after searching the whole
+# path, about 90 microseconds a cell: 11 s for a 100,000-row range (bench/bench_udfs.py).
+# A None entry in sys.modules is Python's way of saying "this module is absent", so the import
+# fails at once. Only where pyodide really is absent; xlwings Lite (Pyodide) is untouched.
+if sys.platform != "emscripten" and "pyodide" not in sys.modules and importlib.util.find_spec("pyodide") is None:
+    sys.modules["pyodide"] = None
 POLARITY_WORDS = {"higher": "higher", "bigger": "higher", "high": "higher", "increase": "higher",
                   "lower": "lower", "smaller": "lower", "low": "lower", "decrease": "lower",
                   "none": "none", "neutral": "none"}
@@ -100,7 +110,7 @@ def _rates_by_measure(num, den, codes, months=None):
             continue
         v, p = compute_rates(num[where], den[where], measure, months)
         values[where], problems[where] = v, p
-    return values, problems, unknown | np.vectorize(lambda c: c is None)(codes)
+    return values, problems, unknown | (codes == None)  # noqa: E711 (element-wise on an object array)
 
 
 def _series(values) -> np.ndarray:
@@ -414,20 +424,24 @@ def spc_assurance(values, target, direction="increase"):
 # ---------------------------------------------------------------- whole tables (the fast path)
 
 def _rates_table(table):
-    frame = _table(table)
-    for column in ("measure", "numerator"):
-        if column not in frame:
-            raise S75Error(f"ASCOF_RATES needs a {column!r} column in the header row.")
-    num, _ = X.numbers(frame[["numerator"]].to_numpy().tolist())
-    den, _ = X.numbers(frame[["denominator"]].to_numpy().tolist()) if "denominator" in frame else (np.full(num.shape, np.nan), None)
-    codes = np.array([[None if X.is_blank(c) else str(c).strip()] for c in frame["measure"]], dtype=object)
-    values, problems, unknown = _rates_by_measure(num, den, codes)
-    bad = X.numbers(frame[["numerator"]].to_numpy().tolist())[1] | unknown
     rows = X.grid(table)
-    out = [rows[0] + ["value"]]
-    for row, cell in zip(rows[1:], X.with_errors(values, codes=problems, bad=bad)):
-        out.append(row + cell)
-    return out
+    header = [str(h).strip().lower() for h in rows[0]]
+    for column in ("measure", "numerator"):
+        if column not in header:
+            raise S75Error(f"ASCOF_RATES needs a {column!r} column in the header row.")
+    body = rows[1:]
+
+    def column(name):
+        index = header.index(name)
+        return [row[index] for row in body]
+
+    num, bad = X.numbers(column("numerator"))
+    den = X.numbers(column("denominator"))[0] if "denominator" in header else np.full(num.shape, np.nan)
+    codes = np.array([c.strip() or None if isinstance(c, str) else None if c is None else str(c)
+                      for c in column("measure")], dtype=object)[:, None]
+    values, problems, unknown = _rates_by_measure(num, den, codes)
+    added = X.with_errors(values, codes=problems, bad=bad | unknown)
+    return [rows[0] + ["value"]] + [row + cell for row, cell in zip(body, added)]
 
 
 @xw.func
