@@ -167,6 +167,80 @@ def assess_command(ctx, results, targets, out, tolerance, consecutive, no_screen
     click.echo(f"Wrote {len(assessed)} rows to {out}.")
 
 
+@cli.command(name="compute")
+@click.argument("cld_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--period", "periods", multiple=True, default=("2024-25",), show_default=True,
+              help="2024-25, 2024-09, Q2-2024-25 or rolling-12:2025-03. Repeatable.")
+@click.option("--population", type=click.Path(dir_okay=False), help="Population table for the per-100,000 measures.")
+@click.option("--mha", type=click.Path(dir_okay=False), help="Mental Health Act assessment log.")
+@click.option("--cpa", type=click.Path(dir_okay=False), help="CPA caseload extract.")
+@click.option("--mapping", type=click.Path(dir_okay=False), help="Column mapping for the MHA and CPA files.")
+@click.option("--method", type=click.Choice(["dhsc", "nhse"]), default="dhsc", show_default=True,
+              help="DHSC's 2024-25 derivations or NHS England's 2023-24 variants.")
+@click.option("--proxy-dob", is_flag=True, help="Use the 1st of the birth month, as the national figures do.")
+@click.option("--psr", help="Filter the Section 75 activity counts by primary support reason, e.g. 'Mental Health Support'.")
+@click.option("--age-band", type=click.Choice(["18-64", "65+"]), help="Filter the activity counts by age band.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="results.csv or results.xlsx")
+def compute_command(cld_files, periods, population, mha, cpa, mapping, method, proxy_dob, psr, age_band, out) -> None:
+    """ASCOF and Section 75 measures from CLD extract(s) and local logs.
+
+    Example: s75xl compute cld_q1.csv cld_q2.csv --period 2024-25 --population pop.csv --out results.csv
+    """
+    from .cld import compute
+    from .tables import write_table
+
+    results, quality, warnings = compute(cld_files, periods, population=population, mha=mha, cpa=cpa,
+                                         mapping=mapping, method=method, proxy_dob=proxy_dob, psr=psr,
+                                         age_band=age_band)
+    write_table(results, out)
+    click.echo(f"Read {quality.rows_read:,} rows; kept {quality.rows_kept:,} events. "
+               f"Wrote {len(results)} results to {out}.")
+    for warning in warnings:
+        click.echo(f"Note: {warning}")
+    dropped = quality.table()
+    if not dropped.empty:
+        click.echo("Data quality (run s75xl check for the full report):")
+        for row in dropped.itertuples():
+            click.echo(f"  {row.kind}: {row.field_or_rule}: {row.count:,}")
+
+
+@cli.command(name="check")
+@click.argument("cld_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), help="Also write the report as CSV or XLSX.")
+def check_command(cld_files, out) -> None:
+    """The data-quality report: missing and invalid values, rows dropped and why.
+
+    Example: s75xl check cld_2024_q4.csv
+    """
+    from .cld import read_cld
+    from .tables import write_table
+
+    _, quality = read_cld(cld_files)
+    report = quality.table()
+    click.echo(f"{quality.rows_read:,} rows read; {quality.rows_kept:,} events kept.")
+    if report.empty:
+        click.echo("No problems found.")
+    for row in report.itertuples():
+        click.echo(f"{row.kind:8} {row.field_or_rule}: {row.count:,} (for example {row.example_rows})")
+    if out:
+        write_table(report, out)
+
+
+@cli.command(name="demo-data")
+@click.option("--people", type=click.IntRange(1, 5_000_000), default=2000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
+def demo_data(people, seed, out_dir) -> None:
+    """Write a synthetic CLD extract, MHA log, CPA extract and population table.
+
+    Example: s75xl demo-data --people 2000 --seed 1 --out demo
+    """
+    from .synthetic import write
+
+    for name, path in write(out_dir, people, seed).items():
+        click.echo(f"{name:11} {path}")
+
+
 @cli.command()
 def demo() -> None:
     """Recompute Norfolk's provisional ASCOF 2016/17 results from their numerators and denominators."""

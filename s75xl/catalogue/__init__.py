@@ -37,7 +37,8 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 
 SHIPPED_DIR = Path(__file__).parent
 SHIPPED_FILES = ("ascof_2014_2023.toml", "ascof_2023_onward.toml", "havering_s75.toml",
-                 "cambridgeshire_s75.toml", "norfolk_vital_signs.toml", "leicestershire_sla.toml")
+                 "cambridgeshire_s75.toml", "norfolk_vital_signs.toml", "leicestershire_sla.toml",
+                 "s75_activity.toml")
 
 __all__ = ["Catalogue", "Measure", "code_key", "default_catalogue", "load_catalogue"]
 

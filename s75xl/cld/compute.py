@@ -1,0 +1,104 @@
+"""From CLD files (and local extracts) to the results table, for one or more periods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import default_catalogue
+from ..errors import S75Error
+from ..intervals import confidence_interval
+from ..local_extracts import cpa_measures, mha_measures, read_mapping
+from ..populations import population_for, read_populations
+from ..rates import compute_rates
+from .activity import activity_counts
+from .ascof import DERIVATIONS
+from .periods import Period, parse_period
+from .read import DataQuality, read_cld
+
+POPULATION_BANDS = {"2B": "18-64", "2C": "65+"}
+COLUMNS = ["area", "measure", "breakdown", "period", "period_start", "period_end", "numerator", "denominator",
+           "value", "ci_lower", "ci_upper"]
+
+
+def derive(events: pd.DataFrame, period: Period, *, method: str = "dhsc", proxy_dob: bool = False,
+           psr: str | None = None, age_band: str | None = None) -> list[dict]:
+    """Every measure CLD can give for one period, as rows without values yet."""
+    rows = []
+    for derivation in DERIVATIONS:
+        rows += derivation(events, period, method=method, proxy_dob=proxy_dob)
+    rows += activity_counts(events, period, psr=psr, age_band=age_band)
+    return rows
+
+
+def _add_populations(frame: pd.DataFrame, population: pd.DataFrame | None, warnings: list[str]) -> pd.DataFrame:
+    for measure, age_band in POPULATION_BANDS.items():
+        hit = frame["measure"] == measure
+        if not hit.any():
+            continue
+        if population is None:
+            warnings.append(f"{measure} needs a population table (--population): its rate is left blank.")
+            continue
+        for index in frame.index[hit]:
+            year = frame.at[index, "period_start"].year if frame.at[index, "period_start"].month >= 4 \
+                else frame.at[index, "period_start"].year - 1
+            frame.at[index, "denominator"] = population_for(population, frame.at[index, "area"], age_band, year, measure)
+    return frame
+
+
+def _add_values(frame: pd.DataFrame) -> pd.DataFrame:
+    catalogue = default_catalogue()
+    frame["value"] = np.nan
+    frame["ci_lower"] = np.nan
+    frame["ci_upper"] = np.nan
+    for measure_id, part in frame.groupby("measure", sort=False):
+        measure = catalogue.find(measure_id)
+        num = part["numerator"].astype(float).to_numpy()
+        den = part["denominator"].astype(float).to_numpy() if measure.unit_info.needs_denominator else None
+        values, codes = compute_rates(num, den, measure)
+        usable = (codes == 0) & ~np.isnan(values)
+        frame.loc[part.index, "value"] = values
+        if usable.any():
+            ci = confidence_interval(num[usable], None if den is None else den[usable], measure)
+            frame.loc[part.index[usable], "ci_lower"] = ci.lower
+            frame.loc[part.index[usable], "ci_upper"] = ci.upper
+    return frame
+
+
+def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[str | Period], *,
+            population: str | Path | pd.DataFrame | None = None, mha: str | Path | None = None,
+            cpa: str | Path | None = None, mapping: str | Path | None = None, method: str = "dhsc",
+            proxy_dob: bool = False, psr: str | None = None, age_band: str | None = None,
+            person_id_rule: str = "dhsc") -> tuple[pd.DataFrame, DataQuality, list[str]]:
+    """The results table for each period, the data-quality log, and any warnings.
+
+    `method` chooses DHSC's 2024-25 derivations ("dhsc", the default) or NHS England's 2023-24
+    variants ("nhse"); `proxy_dob` reproduces the national first-of-month date of birth;
+    `psr` and `age_band` filter the Section 75 activity counts (for example "Mental Health
+    Support" for Havering's care-package measures).
+    """
+    if method not in ("dhsc", "nhse"):
+        raise S75Error("The method must be 'dhsc' (DHSC 2024-25) or 'nhse' (NHS England 2023-24).")
+    chosen = [periods] if isinstance(periods, (str, Period)) else list(periods)
+    chosen = [p if isinstance(p, Period) else parse_period(p) for p in chosen]
+    events, quality = read_cld(cld_paths, person_id_rule=person_id_rule)
+    area = events["la_code"].mode().iloc[0] if events["la_code"].notna().any() else ""
+    table = population if isinstance(population, pd.DataFrame) or population is None else read_populations(population)
+    extracts = read_mapping(mapping) if (mha or cpa) else None
+    rows = []
+    for period in chosen:
+        found = derive(events, period, method=method, proxy_dob=proxy_dob, psr=psr, age_band=age_band)
+        if mha:
+            found += mha_measures(mha, period, extracts)
+        if cpa:
+            found += cpa_measures(cpa, period, extracts)
+        rows += [{**row, "period": period.label, "period_start": period.start, "period_end": period.end} for row in found]
+    frame = pd.DataFrame(rows)
+    frame["area"] = area
+    frame["denominator"] = frame.get("denominator", np.nan)
+    warnings: list[str] = []
+    frame = _add_values(_add_populations(frame, table, warnings))
+    return frame[COLUMNS], quality, list(dict.fromkeys(warnings))
