@@ -76,3 +76,36 @@ def test_installed_console_script():
         pytest.fail("the s75xl console script is not installed; run pip install -e '.[test]'")
     done = subprocess.run([exe, "rate", "5", "0", "1E"], capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.startswith("s75xl: ") and "Traceback" not in done.stderr
+
+
+def test_demo_data_compute_and_check(tmp_path, capsys):
+    out = tmp_path / "demo"
+    assert main(["demo-data", "--people", "300", "--seed", "3", "--out", str(out)]) == 0
+    results = tmp_path / "results.xlsx"
+    code = main(["compute", str(out / "cld.csv"), "--period", "2024-25", "--period", "2024-09",
+                 "--population", str(out / "population.csv"), "--mha", str(out / "mha_log.csv"),
+                 "--cpa", str(out / "cpa_extract.csv"), "--out", str(results)])
+    text = capsys.readouterr().out
+    assert code == 0 and "kept" in text and f"to {results}" in text
+    import pandas as pd
+
+    table = pd.read_excel(results)
+    assert {"2A", "2B", "2C", "2E(1)", "3D(1A)", "1E", "HAV-22", "HAV-20", "S75-PLACE-NEW"} <= set(table.measure)
+    assert main(["check", str(out / "cld.csv")]) == 0
+    assert "rows read" in capsys.readouterr().out
+
+
+def test_compute_without_population_warns(tmp_path, capsys):
+    out = tmp_path / "demo"
+    main(["demo-data", "--people", "200", "--out", str(out)])
+    capsys.readouterr()
+    assert main(["compute", str(out / "cld.csv"), "--out", str(tmp_path / "r.csv")]) == 0
+    assert "2B needs a population table" in capsys.readouterr().out
+
+
+def test_compute_refuses_a_file_that_is_not_cld(tmp_path, capsys):
+    path = tmp_path / "budget.csv"
+    path.write_text("cost centre,budget\nA1,100\n")
+    assert main(["compute", str(path), "--out", str(tmp_path / "r.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("s75xl: The file") and "is not a CLD extract" in err and err.count("\n") == 1
