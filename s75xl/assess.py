@@ -26,6 +26,12 @@ from .targets import MONTH_COLUMNS, financial_year_of, month_of_year, profiled_t
 SPC_DIRECTION = {"higher": "increase", "lower": "decrease", "none": "neutral"}
 
 
+def series_keys(table: pd.DataFrame) -> list[str]:
+    """The columns that identify one time series: area and measure, and the breakdown (an age
+    band, say) where the table has one, as CLD results do."""
+    return ["area", "measure"] + (["breakdown"] if "breakdown" in table else [])
+
+
 def _resolve_measures(results: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     ids, names, polarities, decimals = [], [], [], []
     lookup: dict[str, tuple] = {}
@@ -108,7 +114,7 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
     kinds, reasons, directions, last_year = [], [], [], []
     results["direction"] = None
     results["direction_last_year"] = None
-    for _, series in results.groupby(["area", "measure"], sort=False):
+    for _, series in results.groupby(series_keys(results), sort=False, dropna=False):
         series = series.sort_values("period_start")
         polarity = series["polarity"].iloc[0]
         runs = consecutive_changes(series["value"], polarity)
@@ -129,7 +135,7 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
 def _spc_columns(results: pd.DataFrame, spc_options: dict) -> pd.DataFrame:
     results["spc_variation"] = None
     results["spc_assurance"] = None
-    for _, series in results.groupby(["area", "measure"], sort=False):
+    for _, series in results.groupby(series_keys(results), sort=False, dropna=False):
         series = series.dropna(subset=["value"])
         if len(series) < 2:
             continue

@@ -138,7 +138,8 @@ def overall_rating(assessed: pd.DataFrame, by: str | list[str] | None = None) ->
     (for example "group" for the headline group, or "area").
     """
     rated = assessed.dropna(subset=["rag"]).sort_values("period_start")
-    latest = rated.groupby(["area", "measure"], sort=False).tail(1)
+    series = ["area", "measure"] + (["breakdown"] if "breakdown" in rated else [])
+    latest = rated.groupby(series, sort=False, dropna=False).tail(1)
     keys = [by] if isinstance(by, str) else list(by or [])
     grouped = latest.groupby(keys, sort=True) if keys else [((), latest)]
     rows = []

@@ -116,3 +116,16 @@ def test_assess_command_writes_csv_and_xlsx(tmp_path, capsys):
     (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
     assert main(["assess", str(tmp_path / "broken.xlsx"), "--out", str(tmp_path / "o.csv")]) == 2
     assert "cannot be read as a table" in capsys.readouterr().err
+
+
+def test_breakdowns_are_separate_series():
+    """CLD results carry an age-band breakdown: each band is its own series for direction and SPC."""
+    results = pd.DataFrame({"measure": "2A", "breakdown": ["18-64", "65+"] * 4,
+                            "period": ["2024-06", "2024-06", "2024-07", "2024-07", "2024-08", "2024-08", "2024-09", "2024-09"],
+                            "value": [70.0, 90.0, 71.0, 89.0, 72.0, 88.0, 73.0, 87.0]})
+    out = assess(results)
+    assert out[out.breakdown == "18-64"].direction.dropna().unique().tolist() == ["better"]
+    assert out[out.breakdown == "65+"].direction.dropna().unique().tolist() == ["worse"]
+    last = out[out.period_start == "2024-09-01"].set_index("breakdown")
+    assert last.loc["18-64", "exception_reasons"] == "improved for 3 consecutive periods"
+    assert last.loc["65+", "exception_reasons"] == "deteriorated for 3 consecutive periods"

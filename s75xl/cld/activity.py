@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import age_at, band, end_filled, latest_known, open_on, overlapping, service_users
+from .common import band, open_on, overlapping
 from .periods import Period
+from .prepared import Prepared
 from .vocab import LONG_TERM, LT_COMMUNITY, LT_NURSING, LT_RESIDENTIAL
 
 PLACEMENTS = {"Residential": "S75-RES", "Nursing": "S75-NUR", "Supported accommodation": "S75-SUP"}
@@ -41,7 +42,7 @@ def _placement_kind(services: pd.DataFrame) -> pd.Series:
 
 
 def _flows(services: pd.DataFrame, period: Period) -> dict[str, pd.Series]:
-    end = end_filled(services)
+    end = services["end"]
     start = services["event_start_date"]
     return {
         "OPEN-START": (start < period.start) & (end >= period.start),
@@ -51,58 +52,54 @@ def _flows(services: pd.DataFrame, period: Period) -> dict[str, pd.Series]:
     }
 
 
-def filter_people(events: pd.DataFrame, period: Period, psr: str | None, age_band: str | None) -> pd.DataFrame:
-    """Events of people whose latest known primary support reason and age band at the period end match."""
-    keep = pd.Series(True, index=events.index)
+def chosen_people(prep: Prepared, period: Period, psr: str | None, age_band: str | None) -> pd.Index:
+    """People whose latest known primary support reason and age band at the period end match."""
+    people = prep.people
+    keep = pd.Series(True, index=people.index)
     if psr:
-        reason = latest_known(events, "primary_support_reason")
-        keep &= events["person_id"].map(reason) == psr
+        keep &= people["psr"] == psr
     if age_band:
-        dob = events.groupby("person_id")["date_of_birth"].first()
-        bands = band(age_at(dob, pd.Series(period.end, index=dob.index)))
-        keep &= events["person_id"].map(bands) == age_band
-    return events[keep]
+        keep &= band(prep.age(people["date_of_birth"], pd.Series(period.end, index=people.index))) == age_band
+    return people.index[keep]
 
 
-def activity_counts(events: pd.DataFrame, period: Period, *, psr: str | None = None,
+def activity_counts(prep: Prepared, period: Period, *, psr: str | None = None,
                     age_band: str | None = None) -> list[dict]:
     """All the activity measures for a period, as rows of the results table."""
     label = " ".join(p for p in (psr, age_band) if p) or "All"
-    chosen = filter_people(events, period, psr, age_band)
-    users = service_users(chosen)
-    funded = users[users["client_funding_status"] != "Fully client funded"]
+    filtered = psr is not None or age_band is not None
+    people = chosen_people(prep, period, psr, age_band) if filtered else None
+    placements, home = prep.placements, prep.home_support
+    users = prep.users
+    if people is not None:
+        placements = placements[placements["person_id"].isin(people)]
+        home = home[home["person_id"].isin(people)]
+        users = users[users["person_id"].isin(people)]
     rows = []
-    kinds = _placement_kind(funded)
-    placements = funded[kinds.notna()]
     for name, counts in _flows(placements, period).items():
         for kind, prefix in PLACEMENTS.items():
             rows.append({"measure": f"{prefix}-{name}", "breakdown": label,
-                         "numerator": int((counts & (kinds[placements.index] == kind)).sum())})
+                         "numerator": int((counts & (placements["kind"] == kind)).sum())})
         rows.append({"measure": f"S75-PLACE-{name}", "breakdown": label, "numerator": int(counts.sum())})
-    home = funded[(funded["service_type"] == LT_COMMUNITY) & (funded["service_component"] == HOME_SUPPORT)]
     for name, counts in _flows(home, period).items():
         rows.append({"measure": f"S75-DOM-{name}", "breakdown": label, "numerator": int(counts.sum())})
     active = overlapping(users, period.start, period.end)
     equipment = active[active["service_component"] == "Equipment"]
     rows.append({"measure": "S75-TELECARE", "breakdown": label, "numerator": equipment["person_id"].nunique(),
                  "denominator": active["person_id"].nunique()})
-    rows += _reviews(chosen, users, period, label)
+    rows += _reviews(prep, people, users, period, label)
     return rows
 
 
-def _reviews(chosen: pd.DataFrame, users: pd.DataFrame, period: Period, label: str) -> list[dict]:
-    reviews = chosen[chosen["event_type"] == "Review"].sort_values(["person_id", "event_end_date"])
-    previous = reviews.groupby("person_id")["event_end_date"].shift(1)
-    first_lts = users[users["service_type"].isin(LONG_TERM)].groupby("person_id")["event_start_date"].min()
-    previous = previous.fillna(reviews["person_id"].map(first_lts))
+def _reviews(prep: Prepared, people: pd.Index | None, users: pd.DataFrame, period: Period, label: str) -> list[dict]:
+    reviews = prep.reviews if people is None else prep.reviews[prep.reviews["person_id"].isin(people)]
     planned = reviews[(reviews["review_reason"] == "Planned") & reviews["event_end_date"].between(period.start, period.end)]
-    due = previous[planned.index] + pd.DateOffset(months=12)
-    on_time = planned["event_end_date"] <= due
+    on_time = planned["event_end_date"] <= planned["due"]
     lts_now = open_on(users[users["service_type"].isin(LONG_TERM)], period.end)
-    people = lts_now["person_id"].unique()
-    reviewed = set(reviews.loc[reviews["event_end_date"] <= period.end, "person_id"])
+    current = pd.Series(lts_now["person_id"].unique())
+    reviewed = reviews.loc[reviews["event_end_date"] <= period.end, "person_id"].unique()
     return [
         {"measure": "S75-REVIEW-ON-TIME", "breakdown": label, "numerator": int(on_time.sum()), "denominator": len(planned)},
-        {"measure": "S75-NO-REVIEW", "breakdown": label, "numerator": int(sum(p not in reviewed for p in people)),
-         "denominator": len(people)},
+        {"measure": "S75-NO-REVIEW", "breakdown": label, "numerator": int((~current.isin(reviewed)).sum()),
+         "denominator": len(current)},
     ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .vocab import SERVICE_USER
 
 OPEN_END = pd.Timestamp("2262-04-01")  # stands in for a missing end date (an open service)
 BANDS = ("18-64", "65+")
@@ -31,48 +30,66 @@ def age_at(dob: pd.Series, when, proxy_dob: bool = False) -> pd.Series:
     return (years - before_birthday.astype(float)).where(dob.notna())
 
 
+BAND_NAMES = ("Under 18", "18-64", "65+")
+
+
 def band(age: pd.Series) -> pd.Series:
-    """18-64, 65+, "Under 18" or None (unknown)."""
-    out = pd.Series(None, index=age.index, dtype=object)
-    out[age < 18] = "Under 18"
-    out[(age >= 18) & (age <= 64)] = "18-64"
-    out[age >= 65] = "65+"
-    return out
+    """18-64, 65+, "Under 18" or missing (unknown age), as a categorical."""
+    values = age.to_numpy(dtype=float)
+    codes = np.select([values < 18, values <= 64, values >= 65], [0, 1, 2], -1)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=BAND_NAMES), index=age.index)
 
 
-def service_users(events: pd.DataFrame) -> pd.DataFrame:
-    return events[(events["client_type"] == SERVICE_USER) & (events["event_type"] == "Service")]
+def _ends(events: pd.DataFrame) -> pd.Series:
+    return events["end"] if "end" in events else end_filled(events)
 
 
 def overlapping(events: pd.DataFrame, start, end) -> pd.DataFrame:
     """Events active at any point between start and end (inclusive)."""
-    return events[(events["event_start_date"] <= end) & (end_filled(events) >= start)]
+    return events[(events["event_start_date"] <= end) & (_ends(events) >= start)]
 
 
 def open_on(events: pd.DataFrame, day) -> pd.DataFrame:
     """Services open on a day: started on or before it and not ended before it."""
-    return events[(events["event_start_date"] <= day) & (end_filled(events) >= day)]
+    return events[(events["event_start_date"] <= day) & (_ends(events) >= day)]
 
 
 def alive_on(events: pd.DataFrame, day) -> pd.DataFrame:
     return events[events["date_of_death"].isna() | (events["date_of_death"] >= day)]
 
 
-def latest_known(events: pd.DataFrame, column: str, order: tuple[str, ...] = ("reporting_period_end_date", "_end", "event_start_date"),
-                 unknown: str = "Unknown") -> pd.Series:
-    """Each person's latest known value of an attribute (cld.md 2.6).
+def latest_known(events: pd.DataFrame, columns: str | list[str],
+                 order: tuple[str, ...] = ("reporting_period_end_date", "_end", "event_start_date"),
+                 unknown: str = "Unknown") -> pd.Series | pd.DataFrame:
+    """Each person's latest known value of one attribute (a Series) or several (a DataFrame).
 
-    Known beats Unknown or missing; then the latest by `order`; if the latest rows still disagree,
-    the answer is Unknown.
+    cld.md 2.6: a known value beats Unknown or missing; among known values the latest by `order`
+    wins (a missing end date counts as latest); if the latest rows tie and disagree, the answer
+    is Unknown. The rows are sorted once for all the columns.
     """
-    frame = events[["person_id", column, *[c for c in order if c != "_end"]]].copy()
-    frame["_end"] = end_filled(events)
-    frame["_known"] = frame[column].notna() & (frame[column] != unknown)
-    keys = ["_known", *order]
-    frame = frame.sort_values(["person_id", *keys], kind="stable")
-    last = frame.groupby("person_id", sort=False).tail(1).set_index("person_id")
-    ties = frame.merge(last[keys].reset_index(), on=["person_id", *keys])
-    conflicted = ties.groupby("person_id")[column].nunique(dropna=False) > 1
-    out = last[column].where(last["_known"], unknown)
-    out[conflicted.reindex(out.index, fill_value=False)] = unknown
-    return out
+    names = [columns] if isinstance(columns, str) else list(columns)
+    keys = [(end_filled(events) if c == "_end" else events[c]).to_numpy("datetime64[ns]").astype(np.int64) for c in order]
+    person = events["person_id"].to_numpy()
+    idx = np.lexsort([*reversed(keys), person])  # by person, then the order keys
+    people = pd.Index(pd.unique(person[idx]), name="person_id")
+    out = pd.DataFrame(index=people)
+    for name in names:
+        values = events[name]
+        known = (values.notna() & (values != unknown)).to_numpy()
+        sub = idx[known[idx]]  # known rows, still in order
+        person_sorted = person[sub]
+        stacked = np.vstack([k[sub] for k in keys])
+        new_person = np.r_[True, person_sorted[1:] != person_sorted[:-1]] if len(sub) else np.zeros(0, bool)
+        last = np.r_[new_person[1:], True] if len(sub) else np.zeros(0, bool)
+        # tie blocks: runs of rows with the same person and equal keys; the final one holds the winner
+        changed = np.r_[True, (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)] if len(sub) else np.zeros(0, bool)
+        block = np.cumsum(new_person | changed)
+        in_final_block = block == block[last][np.cumsum(new_person) - 1] if len(sub) else np.zeros(0, bool)
+        codes = pd.Categorical(values).codes[sub]
+        final = pd.DataFrame({"person": person_sorted[in_final_block], "code": codes[in_final_block]})
+        conflicted = final.groupby("person")["code"].nunique() > 1
+        categories = values.cat.categories if isinstance(values.dtype, pd.CategoricalDtype) else pd.Index(pd.unique(values.dropna()))
+        winners = pd.Series(pd.Categorical(values.to_numpy()[sub[last]], categories=categories), index=person_sorted[last])
+        winners[conflicted.reindex(winners.index, fill_value=False).to_numpy()] = unknown
+        out[name] = winners.reindex(people).fillna(unknown)
+    return out[names[0]] if isinstance(columns, str) else out

@@ -17,6 +17,7 @@ from ..rates import compute_rates
 from .activity import activity_counts
 from .ascof import DERIVATIONS
 from .periods import Period, parse_period
+from .prepared import Prepared
 from .read import DataQuality, read_cld
 
 POPULATION_BANDS = {"2B": "18-64", "2C": "65+"}
@@ -24,13 +25,12 @@ COLUMNS = ["area", "measure", "breakdown", "period", "period_start", "period_end
            "value", "ci_lower", "ci_upper"]
 
 
-def derive(events: pd.DataFrame, period: Period, *, method: str = "dhsc", proxy_dob: bool = False,
-           psr: str | None = None, age_band: str | None = None) -> list[dict]:
+def derive(prep: Prepared, period: Period, *, psr: str | None = None, age_band: str | None = None) -> list[dict]:
     """Every measure CLD can give for one period, as rows without values yet."""
     rows = []
     for derivation in DERIVATIONS:
-        rows += derivation(events, period, method=method, proxy_dob=proxy_dob)
-    rows += activity_counts(events, period, psr=psr, age_band=age_band)
+        rows += derivation(prep, period)
+    rows += activity_counts(prep, period, psr=psr, age_band=age_band)
     return rows
 
 
@@ -88,9 +88,10 @@ def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[st
     area = events["la_code"].mode().iloc[0] if events["la_code"].notna().any() else ""
     table = population if isinstance(population, pd.DataFrame) or population is None else read_populations(population)
     extracts = read_mapping(mapping) if (mha or cpa) else None
+    prep = Prepared(events, method=method, proxy_dob=proxy_dob)
     rows = []
     for period in chosen:
-        found = derive(events, period, method=method, proxy_dob=proxy_dob, psr=psr, age_band=age_band)
+        found = derive(prep, period, psr=psr, age_band=age_band)
         if mha:
             found += mha_measures(mha, period, extracts)
         if cpa:

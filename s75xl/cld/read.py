@@ -9,7 +9,7 @@ Steps, each from shared/reference/cld.md:
 3. Coded values are matched forgivingly and Release 1 wording is mapped to Release 2 (vocab.py).
 4. Person ID (section 2.2). DHSC (default): NHS number, else LA code + "_" + LA person ID; rows
    with neither are dropped. NHSE ("nhse"): the LA ID is used only where that ID never appears
-   with an NHS number; otherwise the row is dropped. IDs are then replaced by a one-way hash, so
+   with an NHS number; otherwise the row is dropped. IDs are then replaced by plain numbers, so
    no NHS number or local ID goes further than this module. Names, postcodes and GP details are
    never kept.
 5. Several files: the latest version of each event wins (section 2.4, DHSC unique-event keys):
@@ -24,7 +24,6 @@ numbers ("file.csv row 12"), never with a person's details.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -59,7 +58,7 @@ DATES = ("reporting_period_start_date", "reporting_period_end_date", "date_of_bi
 KEEP = ("person_id", "la_code", "gender", "date_of_birth", "date_of_death", "client_type", "primary_support_reason",
         "accommodation_status", "employment_status", "client_funding_status", "event_type", "event_start_date",
         "event_end_date", "event_outcome", "request_route_of_access", "assessment_type", "service_type",
-        "service_component", "delivery_mechanism", "review_reason", "reporting_period_end_date", "source_row")
+        "service_component", "delivery_mechanism", "review_reason", "reporting_period_end_date", "file_order", "row_order")
 MANDATORY_BY_EVENT = {"Service": ("service_type",), "Review": ("review_reason",), "Request": (), "Assessment": ()}
 EXAMPLES = 5
 
@@ -76,14 +75,17 @@ class DataQuality:
     dropped: dict[str, list[str]] = field(default_factory=dict)
     changed: dict[str, list[str]] = field(default_factory=dict)
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
 
-    def _add(self, kind: str, name: str, rows: pd.Series) -> None:
+    def _add(self, kind: str, name: str, rows: pd.DataFrame) -> None:
+        """Count the rows under a finding and keep the first few as "file.csv row N" examples."""
         if rows.empty:
             return
         bucket = getattr(self, kind)
         bucket.setdefault(name, [])
-        room = EXAMPLES - len(bucket[name])
-        bucket[name].extend(rows.iloc[:max(room, 0)].tolist())
+        room = max(EXAMPLES - len(bucket[name]), 0)
+        bucket[name].extend(f"{self.files[int(f)]} row {int(r) + 2}"
+                            for f, r in zip(rows["file_order"].iloc[:room], rows["row_order"].iloc[:room]))
         self.counts[(kind, name)] = self.counts.get((kind, name), 0) + len(rows)
 
     def table(self) -> pd.DataFrame:
@@ -121,15 +123,25 @@ def _read_raw(path: Path) -> pd.DataFrame:
     return frame
 
 
+def _delimiter(path: Path, encoding: str) -> str:
+    """The delimiter, sniffed from the start of the file (comma, semicolon, tab or pipe)."""
+    with path.open(encoding=encoding, errors="replace") as handle:
+        sample = handle.read(65536)
+    first = sample.splitlines()[0] if sample else ""
+    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
-    for encoding in ("utf-8-sig", "cp1252"):
+    """Every column as Arrow-backed text: fast, and no Python object per cell."""
+    for encoding in ("utf-8", "cp1252"):
         try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, sep=None, engine="python") \
-                if path.stat().st_size < 2_000_000 else \
-                pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
-            return frame.replace({"": None})
-        except UnicodeDecodeError:
-            continue
+            return pd.read_csv(path, engine="pyarrow", dtype="string[pyarrow]", encoding=encoding,
+                               sep=_delimiter(path, encoding))
+        except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+            if "UTF8" in str(exc) or "utf-8" in str(exc).lower() or isinstance(exc, UnicodeDecodeError):
+                continue
+            raise
     raise S75Error(f"The CLD file {path} is neither UTF-8 nor Windows-1252 text.")
 
 
@@ -145,36 +157,42 @@ def _rename(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 
 def parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates from ISO text, dd/mm/yyyy text or Excel serial numbers; and a mask of bad values."""
-    raw = column.astype("string").str.strip()
-    blank = raw.isna() | (raw == "")
-    out = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
-    iso = raw.str.match(r"^\d{4}-\d{2}-\d{2}", na=False)
-    out[iso] = pd.to_datetime(raw[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    uk = raw.str.match(r"^\d{1,2}/\d{1,2}/\d{4}", na=False)
-    out[uk] = pd.to_datetime(raw[uk].str.slice(0, 10), format="%d/%m/%Y", errors="coerce")
-    serial = raw.str.fullmatch(r"\d{4,5}(\.\d+)?", na=False)
-    out[serial] = pd.Timestamp("1899-12-30") + pd.to_timedelta(raw[serial].astype(float).round(), unit="D")
+    """Dates from ISO text, dd/mm/yyyy text or Excel serial numbers; and a mask of bad values.
+
+    Each distinct text is parsed once, so a million rows with a few thousand dates is quick."""
     if pd.api.types.is_datetime64_any_dtype(column):
-        out = pd.to_datetime(column)
-    bad = ~blank & out.isna()
-    return out, bad
+        parsed = pd.to_datetime(column).astype("datetime64[ns]")
+        return parsed, pd.Series(False, index=column.index)
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    text = pd.Series(uniques, dtype="string").str.strip()
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    iso = text.str.match(r"^\d{4}-\d{2}-\d{2}", na=False)
+    out[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    uk = text.str.match(r"^\d{1,2}/\d{1,2}/\d{4}", na=False)
+    out[uk] = pd.to_datetime(text[uk].str.slice(0, 10), format="%d/%m/%Y", errors="coerce")
+    serial = text.str.fullmatch(r"\d{4,5}(\.\d+)?", na=False)
+    out[serial] = pd.Timestamp("1899-12-30") + pd.to_timedelta(text[serial].astype(float).round(), unit="D")
+    bad_unique = (text.notna() & (text != "") & out.isna()).to_numpy()
+    values = out.to_numpy()
+    parsed = pd.Series(np.where(codes >= 0, values[np.maximum(codes, 0)] if len(values) else np.datetime64("NaT"),
+                                np.datetime64("NaT")), index=column.index, dtype="datetime64[ns]")
+    bad = pd.Series((codes >= 0) & (bad_unique[np.maximum(codes, 0)] if len(values) else False), index=column.index)
+    return parsed, bad
 
 
-def _hash_ids(values: pd.Series) -> pd.Series:
-    salt = b"s75xl-person"
-    uniques = values.dropna().unique()
-    mapping = {u: hashlib.sha256(salt + str(u).encode()).hexdigest()[:16] for u in uniques}
-    return values.map(mapping)
+def _person_numbers(values: pd.Series) -> pd.Series:
+    """Each linking key (NHS number or LA ID) replaced by a number; NaN where there is none.
+    The keys themselves go no further than this module."""
+    codes, _ = pd.factorize(values, use_na_sentinel=True)
+    return pd.Series(np.where(codes >= 0, codes, np.nan), index=values.index)
 
 
 def _person_ids(frame: pd.DataFrame, rule: str, dq: DataQuality) -> pd.Series:
-    nhs = frame["nhs_number"].astype("string").str.replace(r"\s", "", regex=True) if "nhs_number" in frame \
-        else pd.Series(pd.NA, index=frame.index, dtype="string")
-    nhs = nhs.where(nhs.str.fullmatch(r"\d{10}", na=False))
-    la_code = frame["la_code"].astype("string").fillna("") if "la_code" in frame else ""
-    local = frame["la_person_unique_identifier"].astype("string").str.strip() \
-        if "la_person_unique_identifier" in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
+    text = "string[pyarrow]"
+    nhs = frame["nhs_number"].astype(text).str.replace(" ", "", regex=False)
+    nhs = nhs.where(nhs.str.fullmatch(r"\d{10}").fillna(False))
+    la_code = frame["la_code"].astype(text).fillna("")
+    local = frame["la_person_unique_identifier"].astype(text).str.strip()
     local = local.where(local != "")
     local_id = ("LA" + la_code + "_" + local).where(local.notna())
     if rule == "nhse":
@@ -182,27 +200,29 @@ def _person_ids(frame: pd.DataFrame, rule: str, dq: DataQuality) -> pd.Series:
         usable_local = local_id.where(~local_id.isin(seen_with_nhs))
         person = nhs.fillna(usable_local)
         dq._add("dropped", "LA ID also used with an NHS number (NHSE rule)",
-                frame.loc[nhs.isna() & local_id.notna() & usable_local.isna(), "source_row"])
+                frame.loc[nhs.isna() & local_id.notna() & usable_local.isna(), ["file_order", "row_order"]])
     else:
         person = nhs.fillna(local_id)
-    dq._add("dropped", "no NHS number or LA person ID", frame.loc[person.isna(), "source_row"])
-    return _hash_ids(person)
+    dq._add("dropped", "no NHS number or LA person ID", frame.loc[person.isna(), ["file_order", "row_order"]])
+    return _person_numbers(person)
 
 
 def _dedup_key(events: pd.DataFrame) -> list[pd.Series]:
     kind = events["event_type"]
     end_for_key = events["event_end_date"].where(kind != "Service")
-    route = events.get("request_route_of_access", pd.Series(None, index=events.index)).where(kind == "Request")
-    assessment = events.get("assessment_type", pd.Series(None, index=events.index)).where(kind == "Assessment")
-    service = (events["service_type"].fillna("") + "|" + events["service_component"].fillna("")).where(kind == "Service")
-    return [events["la_code"].fillna(""), events["person_id"], events["event_start_date"], events["client_type"].fillna(""),
-            kind, end_for_key.astype(str), route.fillna("").astype(str), assessment.fillna("").astype(str),
-            service.fillna("")]
+    route = events["request_route_of_access"].where(kind == "Request")
+    assessment = events["assessment_type"].where(kind == "Assessment")
+    service = kind == "Service"
+    return [events["la_code"], events["person_id"], events["event_start_date"], events["client_type"], kind,
+            end_for_key, route, assessment, events["service_type"].where(service), events["service_component"].where(service)]
 
 
 def _deduplicate(events: pd.DataFrame, dq: DataQuality) -> pd.DataFrame:
-    parts = pd.DataFrame({f"k{i}": part for i, part in enumerate(_dedup_key(events))}, index=events.index)
-    events = events.assign(_key=parts.groupby(list(parts.columns), sort=False, dropna=False).ngroup())
+    codes = [pd.factorize(part, use_na_sentinel=False)[0].astype(np.int64) for part in _dedup_key(events)]
+    key = codes[0]
+    for part in codes[1:]:  # combine factor codes into one key, refactorising to keep it small
+        key = pd.factorize(key * (int(part.max()) + 1) + part)[0].astype(np.int64)
+    events = events.assign(_key=key)
     order = events.assign(
         _period=events["reporting_period_end_date"].fillna(pd.Timestamp.min),
         _open=events["event_end_date"].isna(),
@@ -211,7 +231,7 @@ def _deduplicate(events: pd.DataFrame, dq: DataQuality) -> pd.DataFrame:
                   ascending=[True, True, True, False, True, True], kind="stable")
     latest = order.drop_duplicates("_key", keep="last")
     dq._add("dropped", "earlier version of the same event (latest file wins)",
-            events.loc[events.index.difference(latest.index), "source_row"])
+            events.loc[events.index.difference(latest.index), ["file_order", "row_order"]])
     return latest.drop(columns=["_key", "_period", "_open", "_end"]).sort_index()
 
 
@@ -224,9 +244,9 @@ def read_cld(paths: Iterable[str | Path], *, person_id_rule: str = "dhsc") -> tu
     for order, raw_path in enumerate(paths):
         path = Path(raw_path)
         frame = _rename(_read_raw(path), path)
-        frame = frame.assign(source_row=[f"{path.name} row {i + 2}" for i in range(len(frame))],
-                             file_order=order, row_order=np.arange(len(frame)))
+        frame = frame.assign(file_order=order, row_order=np.arange(len(frame)))
         frames.append(frame)
+        dq.files.append(path.name)
     if not frames:
         raise S75Error("No CLD file was given.")
     events = pd.concat(frames, ignore_index=True)
@@ -237,16 +257,16 @@ def read_cld(paths: Iterable[str | Path], *, person_id_rule: str = "dhsc") -> tu
     events = events.drop(columns=list(PERSONAL))
     for column in DATES:
         events[column], bad = parse_dates(events[column])
-        dq._add("invalid", FIELDS[column], events.loc[bad, "source_row"])
+        dq._add("invalid", FIELDS[column], events.loc[bad, ["file_order", "row_order"]])
     for column in CODED_FIELDS:
         events[column], bad = normalise_codes(events[column], column)
-        dq._add("invalid", FIELDS[column], events.loc[bad, "source_row"])
+        dq._add("invalid", FIELDS[column], events.loc[bad, ["file_order", "row_order"]])
     for column in REQUIRED:
-        dq._add("missing", FIELDS[column], events.loc[events[column].isna(), "source_row"])
+        dq._add("missing", FIELDS[column], events.loc[events[column].isna(), ["file_order", "row_order"]])
     for event_type, columns in MANDATORY_BY_EVENT.items():
         for column in columns:
             hit = (events["event_type"] == event_type) & events[column].isna()
-            dq._add("missing", f"{FIELDS[column]} (on {event_type.lower()} events)", events.loc[hit, "source_row"])
+            dq._add("missing", f"{FIELDS[column]} (on {event_type.lower()} events)", events.loc[hit, ["file_order", "row_order"]])
     events["person_id"] = _person_ids(events, person_id_rule, dq)
     events = events.drop(columns=[c for c in IDENTIFIERS if c in events])
     events = _drop(events, events["person_id"].isna(), None, dq)
@@ -258,13 +278,15 @@ def read_cld(paths: Iterable[str | Path], *, person_id_rule: str = "dhsc") -> tu
     events = _deduplicate(events, dq)
     events = _apply_deaths(events, dq)
     events["client_type"] = events["client_type"].fillna(SERVICE_USER)
+    for column in ("la_code", "request_route_of_access", "assessment_type"):
+        events[column] = events[column].astype("category")
     dq.rows_kept = len(events)
     return events[list(KEEP)].reset_index(drop=True), dq
 
 
 def _drop(events: pd.DataFrame, mask: pd.Series, reason: str | None, dq: DataQuality) -> pd.DataFrame:
     if reason:
-        dq._add("dropped", reason, events.loc[mask, "source_row"])
+        dq._add("dropped", reason, events.loc[mask, ["file_order", "row_order"]])
     return events.loc[~mask]
 
 
@@ -276,6 +298,6 @@ def _apply_deaths(events: pd.DataFrame, dq: DataQuality) -> pd.DataFrame:
     death = events["date_of_death"]
     end = events["event_end_date"]
     crop = death.notna() & (end.isna() | (end > death))
-    dq._add("changed", "end date set to the date of death", events.loc[crop, "source_row"])
+    dq._add("changed", "end date set to the date of death", events.loc[crop, ["file_order", "row_order"]])
     events.loc[crop, "event_end_date"] = death[crop]
     return events

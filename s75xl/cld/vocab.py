@@ -182,13 +182,19 @@ LOOKUPS = {field: _lookup(lists) for field, lists in CODED_FIELDS.items()}
 
 
 def normalise_codes(column: pd.Series, field: str) -> tuple[pd.Series, pd.Series]:
-    """The column in Release 2 wording, and a mask of non-blank values that matched nothing."""
+    """The column in Release 2 wording, as a categorical of the field's values, and a mask of
+    non-blank values that matched nothing. Each distinct spelling is matched once."""
     table = LOOKUPS[field]
-    raw = column.astype("string").str.strip()
-    blank = raw.isna() | (raw == "")
-    uniques = raw[~blank].unique()
-    mapping = {u: table.get(value_key(u)) for u in uniques}
-    mapped = raw.map(mapping).astype("object")
-    mapped[blank] = None
-    invalid = ~blank & mapped.isna()
+    categories = list(CODED_FIELDS[field])
+    position = {value: i for i, value in enumerate(categories)}
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    import numpy as np
+
+    blank_unique = np.array([not isinstance(u, str) or u.strip() == "" for u in uniques], dtype=bool)
+    mapped_unique = np.array([-1 if b else position.get(table.get(value_key(u)), -2) for u, b in zip(uniques, blank_unique)],
+                             dtype=np.int64)
+    new_codes = np.where(codes >= 0, mapped_unique[np.maximum(codes, 0)] if len(uniques) else -1, -1)
+    invalid = pd.Series(new_codes == -2, index=column.index)
+    new_codes = np.where(new_codes < 0, -1, new_codes)
+    mapped = pd.Series(pd.Categorical.from_codes(new_codes, categories=categories), index=column.index)
     return mapped, invalid

@@ -1,0 +1,155 @@
+"""Benchmark: every CLD-derivable measure for 12 monthly periods and the financial year.
+
+On a generated extract of about 1,000,000 event rows, each in its own fresh process (so peak
+memory is its own), measured in one run:
+
+- read: pandas.read_csv of the file, nothing else (the floor);
+- s75xl: `s75xl.cld.compute` (read, clean, de-duplicate, derive every measure for 13 periods);
+- duckdb: a plain, straightforward DuckDB SQL version of the same measures (bench/cld_duckdb.sql)
+  over the same file, including building its code lookup table.
+
+Prints the times, the ratios to the read time and to DuckDB, peak memory, and how many figures
+DuckDB and s75xl agree on; writes bench/results/cld.csv. Run: python bench/bench_cld.py [people]
+(250,000 people make about 1,000,000 rows).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+
+PERIOD_LABELS = ["2024-25"] + [f"2024-{m:02d}" for m in range(4, 13)] + [f"2025-{m:02d}" for m in range(1, 4)]
+
+
+def duckdb_results(cld_path: Path):
+    """The DuckDB peer: returns a DataFrame (period, measure, breakdown, numerator, denominator)."""
+    import duckdb
+    import pandas as pd
+
+    from s75xl.cld import vocab as V
+    from s75xl.cld.periods import parse_period
+
+    con = duckdb.connect()
+    columns = {"client_type": "Client Type", "event_type": "Event Type", "service_type": "Service Type",
+               "service_component": "Service Component", "delivery_mechanism": "Delivery Mechanism",
+               "event_outcome": "Event Outcome", "primary_support_reason": "Primary Support Reason",
+               "accommodation_status": "Accommodation Status", "employment_status": "Employment Status",
+               "client_funding_status": "Client Funding Status", "review_reason": "Review Reason"}
+    rows = []
+    for field, column in columns.items():
+        raw = con.execute(f'SELECT DISTINCT "{column}" FROM read_csv(?, all_varchar = true, header = true)', [str(cld_path)]).fetchall()
+        for (value,) in raw:
+            if value is not None:
+                rows.append((field, value, V.LOOKUPS[field].get(V.value_key(value))))
+    code_map = pd.DataFrame(rows, columns=["field", "raw", "r2"])
+    outcome_rank = pd.DataFrame({"outcome": list(V.OUTCOME_RANK), "rank": list(V.OUTCOME_RANK.values())})
+    settled_status = pd.DataFrame({"status": list(V.SETTLED)})
+    numerator_2a = pd.DataFrame({"outcome": [o for o in (
+        "NFA: Information and advice or signposting", "NFA: Support ended as planned",
+        "NFA: Responsibility moved to another local authority", "NFA: Other", "NFA: No services offered for other reason",
+        "NFA: Support ended for other reason", "NFA: Referral to other service within the local authority")]})
+    periods = pd.DataFrame([(p.label, p.start.date(), p.end.date()) for p in map(parse_period, PERIOD_LABELS)],
+                           columns=["label", "ps", "pe"])
+    for name, frame in (("code_map", code_map), ("outcome_rank", outcome_rank), ("settled_status", settled_status),
+                        ("numerator_2a", numerator_2a), ("periods", periods)):
+        con.register(f"{name}_df", frame)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_df")
+    sql = (ROOT / "bench" / "cld_duckdb.sql").read_text().replace("{csv}", "'" + str(cld_path).replace("'", "''") + "'")
+    for statement in sql.split(";"):
+        if any(line.strip() and not line.strip().startswith("--") for line in statement.splitlines()):
+            try:
+                con.execute(statement)
+            except duckdb.Error as exc:
+                first = next(line for line in statement.splitlines() if line.strip() and not line.strip().startswith("--"))
+                raise RuntimeError(f"{first.strip()}: {exc}") from None
+    return con.execute("SELECT * FROM results").df().rename(columns={"numerator": "numerator", "denominator": "denominator"})
+
+
+def run_one(kind: str, cld: Path, population: Path) -> dict:
+    """Time one contender in this process and report its peak memory."""
+    import resource
+
+    start = time.perf_counter()
+    if kind == "read":
+        import pandas as pd
+
+        rows = len(pd.read_csv(cld))
+        extra = {"rows": rows}
+    elif kind == "s75xl":
+        from s75xl.cld import compute
+
+        results, quality, _ = compute([cld], PERIOD_LABELS, population=population)
+        results.to_pickle(RESULTS / "cld_s75xl.pkl")
+        extra = {"results": len(results), "rows_kept": quality.rows_kept}
+    else:
+        duck = duckdb_results(cld)
+        duck.to_pickle(RESULTS / "cld_duckdb.pkl")
+        extra = {"results": len(duck)}
+    seconds = time.perf_counter() - start
+    return {"kind": kind, "seconds": seconds, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}
+
+
+def agreement() -> tuple[int, list[str]]:
+    """How many (period, measure, breakdown) figures the two versions share and which differ."""
+    import pandas as pd
+
+    ours = pd.read_pickle(RESULTS / "cld_s75xl.pkl")
+    theirs = pd.read_pickle(RESULTS / "cld_duckdb.pkl")
+    ours = ours.assign(denominator=ours["denominator"].where(~ours["measure"].isin(["2B", "2C"])))
+    merged = theirs.merge(ours, on=["period", "measure", "breakdown"], suffixes=("_duck", "_s75xl"))
+    differ = []
+    for row in merged.itertuples():
+        same_num = row.numerator_duck == row.numerator_s75xl
+        same_den = (pd.isna(row.denominator_duck) and pd.isna(row.denominator_s75xl)) or row.denominator_duck == row.denominator_s75xl
+        if not (same_num and same_den):
+            differ.append(f"{row.period} {row.measure} {row.breakdown}: duckdb {row.numerator_duck}/{row.denominator_duck}, "
+                          f"s75xl {row.numerator_s75xl}/{row.denominator_s75xl}")
+    return len(merged), differ
+
+
+def main(people: int = 250_000) -> dict:
+    from s75xl.synthetic import write
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    data = RESULTS / f"cld_{people}"
+    if not (data / "cld.csv").exists():
+        write(data, people, seed=2024)
+    cld, population = data / "cld.csv", data / "population.csv"
+    runs = {}
+    for kind in ("read", "s75xl", "duckdb"):
+        done = subprocess.run([sys.executable, __file__, "--one", kind, str(cld), str(population)],
+                              capture_output=True, text=True, check=True)
+        runs[kind] = json.loads(done.stdout.strip().splitlines()[-1])
+    shared, differ = agreement()
+    summary = {
+        "rows": runs["read"]["rows"], "periods": len(PERIOD_LABELS),
+        "read_s": runs["read"]["seconds"], "s75xl_s": runs["s75xl"]["seconds"], "duckdb_s": runs["duckdb"]["seconds"],
+        "s75xl_over_read": runs["s75xl"]["seconds"] / runs["read"]["seconds"],
+        "s75xl_over_duckdb": runs["s75xl"]["seconds"] / runs["duckdb"]["seconds"],
+        "read_peak_mib": runs["read"]["peak_mib"], "s75xl_peak_mib": runs["s75xl"]["peak_mib"],
+        "duckdb_peak_mib": runs["duckdb"]["peak_mib"], "figures_compared": shared, "figures_differing": len(differ),
+    }
+    with (RESULTS / "cld.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(summary))
+        writer.writeheader()
+        writer.writerow(summary)
+    for key, value in summary.items():
+        print(f"{key:22} {value:.2f}" if isinstance(value, float) else f"{key:22} {value}")
+    for line in differ[:20]:
+        print("  differs:", line)
+    return summary
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--one":
+        print(json.dumps(run_one(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))))
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 250_000)
