@@ -18,6 +18,7 @@ import pandas as pd
 from .catalogue import Catalogue, default_catalogue
 from .errors import InputError, MeasureNotFoundError
 from .rates import rate
+from .rounding import round_half_away
 from .ratings import Thresholds, adverse_variance_pct, compare_to, consecutive_changes, exception_reasons, rag
 from .spc import assurance_type, spc, variation_icon
 from .tables import TableError, normalise_results, normalise_targets
@@ -125,7 +126,8 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
         results.loc[series.index, "direction_last_year"] = compare_to(series["value"], before, polarity, series["decimals"])
         results.loc[series.index, "change_run"] = runs
     for row in results.itertuples():
-        kind, text = exception_reasons(row.value, row.target, row.variance_pct, row.rag, row.change_run,
+        value, target = (round_half_away(v, int(row.decimals)) if pd.notna(v) else v for v in (row.value, row.target))
+        kind, text = exception_reasons(value, target, row.variance_pct, row.rag, row.change_run,
                                        row.budget_flag, row.risk_flag, thresholds)
         kinds.append(kind)
         reasons.append(text)
@@ -180,8 +182,8 @@ def summary_lines(assessed: pd.DataFrame) -> list[str]:
 
     lines = []
     for area, part in assessed.groupby("area", sort=True):
-        latest = part["period_start"].max()
-        now = part[part["period_start"] == latest]
+        latest = part["period_end"].max()
+        now = part[part["period_end"] == latest]
         rating = overall_rating(now)
         label = f"{area or 'All'}, {latest:%b %Y}"
         if rating.empty:
@@ -193,5 +195,8 @@ def summary_lines(assessed: pd.DataFrame) -> list[str]:
         for kind in ("negative", "positive"):
             rows = now[now["exception"] == kind]
             lines.append(f"  {kind.capitalize()} exceptions: {len(rows)}")
-            lines.extend(f"  - {r.measure} {r.measure_name}: {r.exception_reasons}" for r in rows.itertuples())
+            for r in rows.itertuples():
+                part = getattr(r, "breakdown", "")
+                label = f" ({part})" if isinstance(part, str) and part not in ("", "Total", "All") else ""
+                lines.append(f"  - {r.measure}{label} {r.measure_name}: {r.exception_reasons}")
     return lines

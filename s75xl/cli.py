@@ -242,9 +242,18 @@ def demo_data(people, seed, out_dir) -> None:
 
 
 @cli.command()
-def demo() -> None:
-    """Recompute Norfolk's provisional ASCOF 2016/17 results from their numerators and denominators."""
-    from .demo import norfolk_ascof_table
+@click.option("--out", "out_dir", default="s75xl-demo", show_default=True, type=click.Path(file_okay=False),
+              help="Where to write the synthetic council's files.")
+def demo(out_dir) -> None:
+    """Run the whole job on demo data, and recompute Norfolk's published ASCOF 2016/17 table.
+
+    A synthetic council's CLD extract, MHA log and CPA extract go through s75xl compute and
+    s75xl assess against an example Annual Plan; then Norfolk's real figures are recomputed.
+    """
+    from .demo import norfolk_ascof_table, synthetic_pipeline
+
+    _, lines = synthetic_pipeline(out_dir)
+    click.echo("\n".join(lines) + "\n")
 
     table = norfolk_ascof_table()
     view = Table(title="Norfolk provisional ASCOF 2016/17, recomputed by s75xl (seed 002, section 5)")

@@ -61,3 +61,42 @@ def norfolk_ascof_table() -> pd.DataFrame:
         "2C denominators (720,945 adults) are derived from the 2A rows, as the report does not print them.",
     ]
     return out
+
+
+DEMO_TARGETS = [  # an example Annual Plan for the synthetic council, 2024-25
+    ("2A", 80.0, 78.0, "linear"), ("2B", 14.0, 15.0, "flat"), ("2C", 600.0, 620.0, "flat"),
+    ("2E(2)", 85.0, 84.0, "linear"), ("3D(1A)", 35.0, 30.0, "linear"), ("3D(2A)", 25.0, 22.0, "linear"),
+    ("1E", 6.0, 5.0, "linear"), ("S75-REVIEW-ON-TIME", 60.0, 50.0, "quarterly"),
+]
+
+
+def synthetic_pipeline(out_dir, people: int = 3000, seed: int = 1):
+    """The whole headless job on generated data: CLD -> results -> assessment.
+
+    Writes the generated inputs, results.csv, targets.csv and assessed.csv into out_dir and
+    returns (assessed table, summary lines).
+    """
+    from pathlib import Path
+
+    from .assess import assess, summary_lines
+    from .cld import compute
+    from .cld.periods import months_of, parse_period  # noqa: F401
+    from .synthetic import write
+
+    out = Path(out_dir)
+    paths = write(out, people, seed)
+    # rolling twelve months to each month of 2024-25, as councils' dashboards report annual measures
+    periods = [parse_period(f"rolling-12:{m.start:%Y-%m}") for m in months_of(parse_period("2024-25"))]
+    results, quality, _ = compute([paths["cld"]], periods, population=paths["population"], mha=paths["mha"],
+                                  cpa=paths["cpa"])
+    results.to_csv(out / "results.csv", index=False)
+    targets = pd.DataFrame(DEMO_TARGETS, columns=["measure", "annual_target", "baseline", "profile"]).assign(
+        area="999", year="2024-25")
+    targets.to_csv(out / "targets.csv", index=False)
+    bands = results.groupby("measure")["breakdown"].transform("nunique")
+    headline = results[results["breakdown"].isin(["Total", "All"]) | (bands == 1)]
+    assessed = assess(headline.drop(columns=["period"]), targets)
+    assessed.to_csv(out / "assessed.csv", index=False)
+    lines = [f"Synthetic council: {quality.rows_read:,} CLD rows for {people:,} people, rolling 12 months to each month of 2024-25, "
+             f"{len(results):,} results (in {out}).", *summary_lines(assessed)]
+    return assessed, lines
