@@ -178,10 +178,13 @@ def assess_command(ctx, results, targets, out, tolerance, consecutive, no_screen
 @click.option("--method", type=click.Choice(["dhsc", "nhse"]), default="dhsc", show_default=True,
               help="DHSC's 2024-25 derivations or NHS England's 2023-24 variants.")
 @click.option("--proxy-dob", is_flag=True, help="Use the 1st of the birth month, as the national figures do.")
+@click.option("--person-id-rule", type=click.Choice(["dhsc", "nhse"]), default="dhsc", show_default=True,
+              help="How records are linked to a person (cld.md 2.2).")
 @click.option("--psr", help="Filter the Section 75 activity counts by primary support reason, e.g. 'Mental Health Support'.")
 @click.option("--age-band", type=click.Choice(["18-64", "65+"]), help="Filter the activity counts by age band.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="results.csv or results.xlsx")
-def compute_command(cld_files, periods, population, mha, cpa, mapping, method, proxy_dob, psr, age_band, out) -> None:
+def compute_command(cld_files, periods, population, mha, cpa, mapping, method, proxy_dob, person_id_rule, psr,
+                    age_band, out) -> None:
     """ASCOF and Section 75 measures from CLD extract(s) and local logs.
 
     Example: s75xl compute cld_q1.csv cld_q2.csv --period 2024-25 --population pop.csv --out results.csv
@@ -191,7 +194,7 @@ def compute_command(cld_files, periods, population, mha, cpa, mapping, method, p
 
     results, quality, warnings = compute(cld_files, periods, population=population, mha=mha, cpa=cpa,
                                          mapping=mapping, method=method, proxy_dob=proxy_dob, psr=psr,
-                                         age_band=age_band)
+                                         age_band=age_band, person_id_rule=person_id_rule)
     write_table(results, out)
     click.echo(f"Read {quality.rows_read:,} rows; kept {quality.rows_kept:,} events. "
                f"Wrote {len(results)} results to {out}.")
