@@ -15,7 +15,6 @@ DuckDB and s75xl agree on; writes bench/results/cld.csv. Run: python bench/bench
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
@@ -25,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from report import record  # noqa: E402
 
 PERIOD_LABELS = ["2024-25"] + [f"2024-{m:02d}" for m in range(4, 13)] + [f"2025-{m:02d}" for m in range(1, 4)]
 
@@ -137,12 +138,7 @@ def main(people: int = 250_000) -> dict:
         "read_peak_mib": runs["read"]["peak_mib"], "s75xl_peak_mib": runs["s75xl"]["peak_mib"],
         "duckdb_peak_mib": runs["duckdb"]["peak_mib"], "figures_compared": shared, "figures_differing": len(differ),
     }
-    with (RESULTS / "cld.csv").open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(summary))
-        writer.writeheader()
-        writer.writerow(summary)
-    for key, value in summary.items():
-        print(f"{key:22} {value:.2f}" if isinstance(value, float) else f"{key:22} {value}")
+    record("cld", summary)
     for line in differ[:20]:
         print("  differs:", line)
     return summary

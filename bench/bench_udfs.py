@@ -21,7 +21,6 @@ and writes them to bench/results/udfs.csv. Run: python bench/bench_udfs.py [rows
 from __future__ import annotations
 
 import asyncio
-import csv
 import os
 import sys
 import time
@@ -36,6 +35,8 @@ from xlwings import server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "udfs"))
+sys.path.insert(0, str(ROOT / "bench"))
+from report import record  # noqa: E402
 import s75xl_functions as F  # noqa: E402
 
 CODES = ["1C(1A)", "1C(2A)", "1E", "2A(1)", "2A(2)", "2B(1)", "2D", "HAV-20"]
@@ -110,14 +111,7 @@ def main(rows: int = 100_000) -> dict:
         "meets_aim_as_written": table_time <= 5 * floor + min(overhead, 0.005),
         "engine_within_5x_list_floor": engine <= 5 * list_floor_time and overhead < 0.005,
     }
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    with (out / "udfs.csv").open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(results))
-        writer.writeheader()
-        writer.writerow(results)
-    for key, value in results.items():
-        print(f"{key:32} {value:.3f}" if isinstance(value, float) else f"{key:32} {value}")
+    record("udfs", results)
     return results
 
 
