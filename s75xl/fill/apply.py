@@ -1,0 +1,69 @@
+"""Filling a template file: find by labels, plan the cell writes, patch the OOXML, write atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.utils.datetime import to_excel
+
+from ..assess import assess
+from ..xlsx.cells import SheetEditor
+from ..xlsx.package import Package, TemplateError
+from ..xlsx.styles import Styles
+from ..xlsx.workbook import set_full_calc_on_load, sheet_parts
+from .layout import Layout, find, read_grid
+from .plan import CellWrite, FillReport, plan
+
+
+def default_layout(template: Path) -> Path:
+    """templates/x.xlsx -> templates/x.layout.toml"""
+    return template.with_name(template.name.rsplit(".", 1)[0] + ".layout.toml")
+
+
+def apply_writes(package: Package, writes: list[CellWrite], *, rag_fill: bool = True) -> bool:
+    """Patch the cells into the package's sheet parts; True if a formula was overwritten."""
+    parts = sheet_parts(package)
+    editors: dict[str, SheetEditor] = {}
+    styles = Styles(package) if rag_fill and any(w.rag for w in writes) else None
+    for write in writes:
+        part = parts.get(write.sheet)
+        if part is None:
+            raise TemplateError(f"The template has no sheet {write.sheet!r}.")
+        editor = editors.get(part) or editors.setdefault(part, SheetEditor(package.read(part), part))
+        value = write.value
+        if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
+            value = to_excel(pd.Timestamp(value).to_pydatetime())
+        style = styles.with_fill(editor.style(write.ref), write.rag) if styles and write.rag else None
+        editor.set(write.ref, value, style)
+    formulas = False
+    for part, editor in editors.items():
+        package.write_part(part, editor.to_bytes())
+        formulas |= editor.formulas_overwritten
+    if formulas:
+        set_full_calc_on_load(package)
+    return formulas
+
+
+def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame | None = None,
+         layout: str | Path | None = None, out: str | Path, in_place: bool = False) -> FillReport:
+    """Write the results (assessed against the targets, if given) into the council's template."""
+    template, out = Path(template), Path(out)
+    same = out.resolve() == template.resolve()
+    if same and not in_place:
+        raise TemplateError(f"The output {out} is the template itself; choose another name, or use the in-place "
+                            "option, which keeps a backup.")
+    package = Package.open(template)
+    chosen = Layout.load(layout or default_layout(template))
+    grid = read_grid(template)
+    found = find(chosen, grid)
+    assessed = assess(results, targets)
+    writes, report = plan(assessed, chosen, found, grid[found.sheet])
+    apply_writes(package, writes)
+    if same:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        shutil.copy2(template, template.with_name(f"{template.stem}.backup-{stamp}{template.suffix}"))
+    package.save(out)
+    return report

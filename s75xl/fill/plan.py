@@ -1,0 +1,183 @@
+"""From an assessed results table and a template's layout to a list of cell writes, and back.
+
+The plan is a plain list of `CellWrite`s (sheet, cell, value, RAG colour), so the same plan can be
+applied to a file (s75xl.fill.apply, the OOXML writer) or to a workbook open in Excel through
+xlwings, and both give the same cells. A `FillReport` says what was written, which measures the
+template has but the data lacks, and which measures the data has but the template lacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from .layout import Found, Layout, month_heading_like
+
+WRITABLE = ("value", "target", "rag", "exception", "exception_reasons", "direction", "numerator", "denominator",
+            "spc_variation", "spc_assurance", "variance_pct")
+HEADLINE_BREAKDOWNS = ("", "Total", "All")
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    sheet: str
+    ref: str
+    value: object
+    rag: str | None = None
+
+
+@dataclass
+class FillReport:
+    written: int = 0
+    measures_filled: list[str] = field(default_factory=list)
+    in_template_without_data: list[str] = field(default_factory=list)
+    in_data_without_place: list[str] = field(default_factory=list)
+    unmatched_labels: list[str] = field(default_factory=list)
+    window: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"Wrote {self.written} cells for {len(self.measures_filled)} measures."]
+        if self.window:
+            out.append(f"Periods now shown: {self.window[0]} to {self.window[-1]}.")
+        if self.in_template_without_data:
+            out.append("In the template but not in the data: " + ", ".join(self.in_template_without_data) + ".")
+        if self.in_data_without_place:
+            out.append("In the data but not in the template: " + ", ".join(self.in_data_without_place) + ".")
+        if self.unmatched_labels:
+            out.append("Labels in the measure column that match no measure: " +
+                       ", ".join(repr(label) for label in self.unmatched_labels[:10]) + ".")
+        return out
+
+
+def _headline(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per measure and period: the total where the data has breakdowns (age bands)."""
+    if "breakdown" not in results:
+        return results
+    parts = results["breakdown"].fillna("").astype(str)
+    single = results.groupby("measure")["breakdown"].transform("nunique") <= 1
+    return results[parts.isin(HEADLINE_BREAKDOWNS) | single]
+
+
+def _period_length_ok(frame: pd.DataFrame, kind: str) -> pd.Series:
+    days = (frame["period_end"] - frame["period_start"]).dt.days + 1
+    if kind == "month":
+        return days <= 31
+    if kind == "quarter":
+        return days.between(85, 95)
+    if kind == "year":
+        return days >= 360
+    return pd.Series(True, index=frame.index)
+
+
+def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list]) -> tuple[list[CellWrite], FillReport]:
+    """The cell writes that put the assessed results into the template, and the report."""
+    report = FillReport(unmatched_labels=found.unmatched_labels)
+    data = _headline(assessed)
+    if layout.periods != "none":
+        data = data[_period_length_ok(data, layout.periods)]
+    data = data.assign(month=list(zip(data["period_end"].dt.year, data["period_end"].dt.month)))
+    writes: list[CellWrite] = []
+    columns = dict(found.period_columns)
+    if layout.rolling and layout.periods == "month" and not data.empty:
+        columns, heading_writes = _rolling(layout, found, data, grid)
+        writes += heading_writes
+        report.window = [f"{pd.Timestamp(y, m, 1):%b %Y}" for (y, m) in sorted(columns)]
+    for measure, row in found.measure_rows.items():
+        counts_row = _counts_row(layout, found, grid, row)
+        mine = data[data["measure"] == measure].sort_values("period_end")
+        if mine.empty:
+            report.in_template_without_data.append(measure)
+            continue
+        report.measures_filled.append(measure)
+        by_month = dict(zip(mine["month"], mine.to_dict("records")))  # sorted by period end: the last wins
+        for month, col in columns.items():
+            old_month = _old_month_at(found, col)
+            if month in by_month:
+                r = by_month[month]
+                writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{row}", _number(r["value"]), _rag(r)))
+                if counts_row:
+                    writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{counts_row}", _counts(r)))
+            elif layout.rolling and old_month != month:
+                kept = _old_value(grid, found, row, month)
+                writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{row}", kept))
+                if counts_row:
+                    writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{counts_row}",
+                                            _old_value(grid, found, counts_row, month)))
+        latest = mine.iloc[-1].to_dict()
+        with_target = mine.dropna(subset=["target"]) if "target" in mine else mine.iloc[0:0]
+        for name, col in found.columns.items():
+            if name not in WRITABLE or name not in mine:
+                continue
+            source = with_target.iloc[-1].to_dict() if name in ("target", "rag") and not with_target.empty else latest
+            value = source[name]
+            rag = _rag(source) if name == "rag" else None
+            writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{row}",
+                                    _number(value) if name not in ("rag", "exception", "exception_reasons", "direction",
+                                                                   "spc_variation", "spc_assurance") else _text(value), rag))
+    report.in_data_without_place = sorted(set(data["measure"]) - set(found.measure_rows))
+    report.written = len(writes)
+    return writes, report
+
+
+def _counts_row(layout: Layout, found: Found, grid: list[list], row: int) -> int | None:
+    """The measure's "numerator / denominator" row, if the layout has one and the row below is one
+    (its label cell is empty)."""
+    if not layout.counts_offset:
+        return None
+    below = row + layout.counts_offset
+    line = grid[below - 1] if below - 1 < len(grid) else []
+    label = line[found.label_column - 1] if found.label_column - 1 < len(line) else None
+    return below if below <= len(grid) and (label is None or str(label).strip() == "") else None
+
+
+def _rolling(layout: Layout, found: Found, data: pd.DataFrame, grid: list[list]):
+    """Move the window so it ends at the latest month in the data; rewrite the headings."""
+    cols = sorted(found.period_columns.values())[-layout.rolling:]
+    last_year, last_month = max(data.loc[data["measure"].isin(found.measure_rows), "month"]) \
+        if data["measure"].isin(found.measure_rows).any() else max(data["month"])
+    end = pd.Timestamp(last_year, last_month, 1)
+    months = [((end - pd.DateOffset(months=i)).year, (end - pd.DateOffset(months=i)).month) for i in range(len(cols) - 1, -1, -1)]
+    example = found.period_headings[cols[0]]
+    writes = [CellWrite(found.sheet, f"{get_column_letter(c)}{found.header_row}", month_heading_like(example, y, m))
+              for c, (y, m) in zip(cols, months)]
+    return dict(zip(months, cols)), writes
+
+
+def _old_month_at(found: Found, col: int):
+    for month, c in found.period_columns.items():
+        if c == col:
+            return month
+    return None
+
+
+def _old_value(grid: list[list], found: Found, row: int, month) -> object:
+    col = found.period_columns.get(month)
+    if col is None:
+        return None
+    line = grid[row - 1] if row - 1 < len(grid) else []
+    return line[col - 1] if col - 1 < len(line) else None
+
+
+def _number(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
+        return None
+    return float(value)
+
+
+def _text(value):
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value) else str(value)
+
+
+def _rag(row) -> str | None:
+    value = row.get("rag") if hasattr(row, "get") else None
+    return value if isinstance(value, str) and value in ("Green", "Amber", "Red", "Blue") else None
+
+
+def _counts(row) -> str | None:
+    num, den = row.get("numerator"), row.get("denominator")
+    if num is None or pd.isna(num):
+        return None
+    return f"{num:,.0f} / {den:,.0f}" if den is not None and not pd.isna(den) else f"{num:,.0f}"

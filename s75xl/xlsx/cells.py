@@ -1,0 +1,122 @@
+"""Patching cells in one worksheet's XML, leaving every other byte of it as it was.
+
+Only the rows that gain or change a cell are rebuilt, and within them only the changed cells;
+everything else in the part (column widths, conditional formats, data validations, x14
+extensions, sparklines, drawings, page set-up) is untouched text. A written cell keeps its
+style (so its number format and borders stay), unless a style is given, as for a RAG fill.
+Text is written as an inline string, so sharedStrings.xml never changes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from xml.sax.saxutils import escape
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
+
+from .package import TemplateError
+
+ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
+CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
+ATTR = re.compile(r'(\w+)="([^"]*)"')
+
+
+def _split(ref: str) -> tuple[int, int]:
+    letters, row = coordinate_from_string(ref)
+    return row, column_index_from_string(letters)
+
+
+class SheetEditor:
+    """Set cell values in a worksheet part; `to_bytes()` gives the patched XML."""
+
+    def __init__(self, xml: bytes, part: str = "sheet"):
+        self.part = part
+        self.text = xml.decode("utf-8")
+        match = re.search(r"<sheetData\s*/>|<sheetData\b[^>]*>(.*?)</sheetData>", self.text, re.S)
+        if match is None:
+            if re.search(r"<\w+:sheetData\b", self.text):
+                raise TemplateError(f"{part} uses namespace prefixes, which s75xl cannot patch safely.")
+            raise TemplateError(f"{part} has no sheetData: it is not a worksheet.")
+        self.span = match.span()
+        self.rows: dict[int, dict] = {}
+        for row_match in ROW.finditer(match.group(1) or ""):
+            row_xml = row_match.group(0)
+            number = re.search(r'\br="(\d+)"', row_xml[:row_xml.index(">")])
+            if number is None:
+                raise TemplateError(f"{part} has rows without numbers, which s75xl cannot patch safely.")
+            open_tag = re.match(r"<row\b[^>]*?/?>", row_xml).group(0)
+            cells = {m.group(0)[: m.group(0).index(">")]: m.group(0) for m in CELL.finditer(row_xml)}
+            by_ref = {}
+            for cell in cells.values():
+                ref = re.search(r'\br="([A-Z]+\d+)"', cell[: cell.index(">") + 1])
+                if ref is None:
+                    raise TemplateError(f"{part} has cells without references, which s75xl cannot patch safely.")
+                by_ref[ref.group(1)] = cell
+            self.rows[int(number.group(1))] = {"xml": row_xml, "open": open_tag, "cells": by_ref, "dirty": False}
+        self.merged = [range_boundaries(m) for m in re.findall(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', self.text)]
+        self.formulas_overwritten = False
+        self.changed = False
+
+    def style(self, ref: str) -> int:
+        """The style index (s attribute) of a cell, 0 if it has none or does not exist."""
+        row, _ = _split(ref)
+        cell = self.rows.get(row, {}).get("cells", {}).get(ref)
+        match = re.search(r'\bs="(\d+)"', cell[: cell.index(">")]) if cell else None
+        return int(match.group(1)) if match else 0
+
+    def anchor(self, ref: str) -> str:
+        """The top-left cell of the merged range holding ref (ref itself if not merged)."""
+        row, col = _split(ref)
+        for min_col, min_row, max_col, max_row in self.merged:
+            if min_row <= row <= max_row and min_col <= col <= max_col and (row, col) != (min_row, min_col):
+                from openpyxl.utils import get_column_letter
+
+                return f"{get_column_letter(min_col)}{min_row}"
+        return ref
+
+    def set(self, ref: str, value, style: int | None = None) -> None:
+        """Write a number, text, True/False or None (an empty cell) to ref, keeping its style."""
+        if self.anchor(ref) != ref:
+            raise TemplateError(f"{self.part}: cell {ref} is inside a merged range; write to {self.anchor(ref)}.")
+        row_number, _ = _split(ref)
+        row = self.rows.setdefault(row_number, {"xml": "", "open": f'<row r="{row_number}">', "cells": {}, "dirty": True})
+        old = row["cells"].get(ref)
+        if old is not None and "<f" in old:
+            self.formulas_overwritten = True
+        keep_style = self.style(ref) if style is None else style
+        new = _cell_xml(ref, value, keep_style)
+        if old != new:
+            row["cells"][ref] = new
+            row["dirty"] = True
+            self.changed = True
+
+    def to_bytes(self) -> bytes:
+        if not self.changed:
+            return self.text.encode("utf-8")
+        parts = []
+        for number in sorted(self.rows):
+            row = self.rows[number]
+            if not row["dirty"]:
+                parts.append(row["xml"])
+                continue
+            cells = sorted(row["cells"].items(), key=lambda item: _split(item[0])[1])
+            open_tag = re.sub(r'\s+spans="[^"]*"', "", row["open"]).rstrip("/>").rstrip() + ">"
+            parts.append(open_tag + "".join(c for _, c in cells) + "</row>")
+        start, end = self.span
+        body = "<sheetData>" + "".join(parts) + "</sheetData>"
+        return (self.text[:start] + body + self.text[end:]).encode("utf-8")
+
+
+def _cell_xml(ref: str, value, style: int) -> str:
+    s = f' s="{style}"' if style else ""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return f'<c r="{ref}"{s}/>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise TemplateError(f"Cannot write {value} to cell {ref}.")
+        text = repr(float(value)) if isinstance(value, float) else str(value)
+        return f'<c r="{ref}"{s}><v>{text.removesuffix(".0") if text.endswith(".0") else text}</v></c>'
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
