@@ -161,7 +161,12 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
     `s75xl.spc.spc` (for example ``{"screen_outliers": False}`` for MDC Excel behaviour).
     """
     catalogue = catalogue or default_catalogue()
-    table = _resolve_measures(normalise_results(results), catalogue)
+    normalised = normalise_results(results)
+    source = normalised.attrs.get("source")
+    normalised = normalised.reset_index(drop=True)  # rows are addressed by position from here on
+    if source:
+        normalised.attrs["source"] = source
+    table = _resolve_measures(normalised, catalogue)
     table = _fill_values(table)
     table = _targets_for(table, None if targets is None else normalise_targets(targets), year_start_month)
     tolerance = table["tolerance_pct"].fillna(thresholds.amber_tolerance_pct)

@@ -167,6 +167,27 @@ def assess_command(ctx, results, targets, out, tolerance, consecutive, no_screen
     click.echo(f"Wrote {len(assessed)} rows to {out}.")
 
 
+@cli.command(name="fill")
+@click.argument("template", type=click.Path(dir_okay=False))
+@click.option("--results", required=True, type=click.Path(dir_okay=False), help="Results table (CSV or XLSX).")
+@click.option("--targets", type=click.Path(dir_okay=False), help="Targets table: adds targets, RAG and exceptions.")
+@click.option("--layout", type=click.Path(dir_okay=False), help="Layout file (default: TEMPLATE.layout.toml beside it).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The filled copy to write.")
+@click.option("--in-place", is_flag=True, help="Allow --out to be the template itself; a timestamped backup is kept.")
+def fill_command(template, results, targets, layout, out, in_place) -> None:
+    """Write results into a council's own template, found by labels; nothing else in it changes.
+
+    Example: s75xl fill templates/vital_signs_dashboard.xlsx --results results.csv --targets targets.csv --out march.xlsx
+    """
+    from .fill import fill
+    from .tables import read_table
+
+    report = fill(template, read_table(results, "results"), targets=read_table(targets, "targets") if targets else None,
+                  layout=layout, out=out, in_place=in_place)
+    click.echo("\n".join(report.lines()))
+    click.echo(f"Wrote {out}.")
+
+
 @cli.command(name="compute")
 @click.argument("cld_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--period", "periods", multiple=True, default=("2024-25",), show_default=True,

@@ -172,3 +172,18 @@ def compare_ratings(table: pd.DataFrame, before: str, after: str, item: str = "i
     ratings["now_red"] = ratings[after] == "R"
     ratings["declined"] = (rank_after < rank_before).fillna(False)
     return ratings[ratings["now_red"] | ratings["declined"]].reset_index(drop=True)
+
+
+def year_summary(values, summary: str) -> float:
+    """A template's "Total / average" figure for a year of period values: their sum, their mean,
+    or the latest (the catalogue's `year_summary`, read off Cambridgeshire's table, seed 001)."""
+    series = pd.Series(values, dtype=float).dropna()
+    if series.empty:
+        return float("nan")
+    if summary == "sum":
+        return float(series.sum())
+    if summary == "mean":
+        return float(series.mean())
+    if summary == "latest":
+        return float(series.iloc[-1])
+    raise ValueError(f"Unknown year summary {summary!r}: use sum, mean or latest.")

@@ -124,6 +124,7 @@ def vital_signs_dashboard(path: Path) -> None:
     row = 5
     for label, better, values, counts, target, fmt in DASHBOARD:
         ws.cell(row=row, column=1, value=label).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = 30
         ws.cell(row=row, column=2, value=better)
         for col, value in enumerate(values, start=3):
             _value(ws.cell(row=row, column=col), value, fmt)
@@ -181,6 +182,7 @@ def top_level_figures(path: Path) -> None:
         for col, value in enumerate((ident, source, indicator, name, freq, data), start=1):
             ws.cell(row=row, column=col, value=value).border = BOX
         ws.cell(row=row, column=4).alignment = Alignment(wrap_text=True)
+        ws.row_dimensions[row].height = 30
         _value(ws.cell(row=row, column=7), target, fmt)
         for col, value in enumerate(values, start=8):
             _value(ws.cell(row=row, column=col), value, fmt)

@@ -206,11 +206,17 @@ def _measures(layout: Layout, rows: list[list], header_row: int, label_column: i
 
 def read_grid(path: str | Path) -> dict[str, list[list]]:
     """Every sheet's cell values (formulas as their text), read safely with openpyxl read-only."""
+    import warnings
+
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    with warnings.catch_warnings():  # openpyxl only reads here: the parts it cannot model are not lost
+        warnings.simplefilter("ignore", UserWarning)
+        book = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     try:
-        return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
     finally:
         book.close()
 
