@@ -33,7 +33,10 @@ def series_keys(table: pd.DataFrame) -> list[str]:
     return ["area", "measure"] + (["breakdown"] if "breakdown" in table else [])
 
 
-def _resolve_measures(results: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+def _resolve_measures(results: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, dict]:
+    """The table with canonical measure ids, names, polarity and decimals, and id -> Measure
+    (None for a local measure given its own polarity). The mapping is returned beside the table,
+    not kept in DataFrame.attrs, which pandas deep-copies on every operation."""
     ids, names, polarities, decimals = [], [], [], []
     lookup: dict[str, tuple] = {}
     for index, label in results["measure"].items():
@@ -52,17 +55,16 @@ def _resolve_measures(results: pd.DataFrame, catalogue: Catalogue) -> pd.DataFra
         ids.append(lookup[label][0]); names.append(lookup[label][1])
         polarities.append(lookup[label][2]); decimals.append(lookup[label][3])
     out = results.assign(measure=ids, measure_name=names, polarity=polarities, decimals=decimals)
-    out.attrs["measures"] = {v[0]: v[4] for v in lookup.values()}
-    return out
+    return out, {v[0]: v[4] for v in lookup.values()}
 
 
-def _fill_values(results: pd.DataFrame) -> pd.DataFrame:
+def _fill_values(results: pd.DataFrame, measures: dict) -> pd.DataFrame:
     if "value" not in results:
         results["value"] = np.nan
     if "numerator" not in results:
         return results
     for measure_id, part in results.groupby("measure", sort=False):
-        measure = results.attrs["measures"].get(measure_id)
+        measure = measures.get(measure_id)
         need = part.index[part["value"].isna() & part["numerator"].notna()]
         if measure is None or need.empty:
             continue
@@ -77,13 +79,14 @@ def _fill_values(results: pd.DataFrame) -> pd.DataFrame:
     return results
 
 
-def _targets_for(results: pd.DataFrame, targets: pd.DataFrame | None, year_start_month: int) -> pd.DataFrame:
+def _targets_for(results: pd.DataFrame, targets: pd.DataFrame | None, year_start_month: int,
+                 measures: dict) -> pd.DataFrame:
     results["target"] = np.nan
     results["target_profile"] = None
     results["tolerance_pct"] = np.nan
     if targets is None:
         return results
-    targets = targets.assign(measure=[_target_measure_id(t, results) for t in targets["measure"]])
+    targets = targets.assign(measure=[_target_measure_id(t, measures) for t in targets["measure"]])
     table = {(r.area, r.measure, r.year_start): r for r in targets.itertuples()}
     for index, row in results.iterrows():
         year = financial_year_of(row["period_end"], year_start_month)
@@ -104,9 +107,9 @@ def _targets_for(results: pd.DataFrame, targets: pd.DataFrame | None, year_start
     return results
 
 
-def _target_measure_id(label: str, results: pd.DataFrame) -> str:
+def _target_measure_id(label: str, measures: dict) -> str:
     try:
-        return default_catalogue().find(label).id if label not in results.attrs["measures"] else label
+        return default_catalogue().find(label).id if label not in measures else label
     except MeasureNotFoundError:
         return label
 
@@ -125,13 +128,23 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
         before = year_ago.reindex(series["period_start"] - pd.DateOffset(years=1)).to_numpy()
         results.loc[series.index, "direction_last_year"] = compare_to(series["value"], before, polarity, series["decimals"])
         results.loc[series.index, "change_run"] = runs
-    for row in results.itertuples():
-        value, target = (round_half_away(v, int(row.decimals)) if pd.notna(v) else v for v in (row.value, row.target))
+    shown_value = _rounded(results["value"], results["decimals"])
+    shown_target = _rounded(results["target"], results["decimals"])
+    for row, value, target in zip(results.itertuples(), shown_value, shown_target):
         kind, text = exception_reasons(value, target, row.variance_pct, row.rag, row.change_run,
                                        row.budget_flag, row.risk_flag, thresholds)
         kinds.append(kind)
         reasons.append(text)
     return results.assign(exception=kinds, exception_reasons=reasons).drop(columns="change_run")
+
+
+def _rounded(values: pd.Series, decimals: pd.Series) -> np.ndarray:
+    """Values rounded for display in reasons, each to its measure's decimal places."""
+    out = values.to_numpy(dtype=float).copy()
+    for places in decimals.unique():
+        where = (decimals == places).to_numpy()
+        out[where] = round_half_away(out[where], int(places))
+    return out
 
 
 def _spc_columns(results: pd.DataFrame, spc_options: dict) -> pd.DataFrame:
@@ -153,7 +166,7 @@ def _spc_columns(results: pd.DataFrame, spc_options: dict) -> pd.DataFrame:
 
 def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
            thresholds: Thresholds = Thresholds(), catalogue: Catalogue | None = None,
-           year_start_month: int = 4, spc_options: dict | None = None) -> pd.DataFrame:
+           year_start_month: int = 4, spc_options: dict | None = None, spc: bool = True) -> pd.DataFrame:
     """The results table with target, RAG, exceptions, direction of travel and SPC columns added.
 
     `thresholds` holds the exception settings (defaults from the seeds); a targets row's
@@ -166,9 +179,9 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
     normalised = normalised.reset_index(drop=True)  # rows are addressed by position from here on
     if source:
         normalised.attrs["source"] = source
-    table = _resolve_measures(normalised, catalogue)
-    table = _fill_values(table)
-    table = _targets_for(table, None if targets is None else normalise_targets(targets), year_start_month)
+    table, measures = _resolve_measures(normalised, catalogue)
+    table = _fill_values(table, measures)
+    table = _targets_for(table, None if targets is None else normalise_targets(targets), year_start_month, measures)
     tolerance = table["tolerance_pct"].fillna(thresholds.amber_tolerance_pct)
     table["variance_pct"] = adverse_variance_pct(table["value"], table["target"], table["polarity"])
     table["rag"] = rag(table["value"], table["target"], table["polarity"], tolerance)
@@ -177,7 +190,11 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
             table["value"], table[column], table["polarity"], table["decimals"],
             table.get("ci_lower"), table.get("ci_upper"))
     table = _exceptions(table, thresholds)
-    table = _spc_columns(table, spc_options or {})
+    if spc:
+        table = _spc_columns(table, spc_options or {})
+    else:
+        table["spc_variation"] = None
+        table["spc_assurance"] = None
     return table.drop(columns=["decimals", "tolerance_pct"])
 
 

@@ -57,9 +57,9 @@ def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame |
                             "option, which keeps a backup.")
     package = Package.open(template)
     chosen = Layout.load(layout or default_layout(template))
-    grid = read_grid(template)
+    grid = read_grid(template, chosen)
     found = find(chosen, grid)
-    assessed = assess(results, targets)
+    assessed = assess(results, targets, spc=any(c.startswith("spc_") for c in chosen.columns))
     writes, report = plan(assessed, chosen, found, grid[found.sheet])
     apply_writes(package, writes)
     if same:

@@ -125,7 +125,8 @@ class Found:
 
 
 def find(layout: Layout, grid: dict[str, list[list]]) -> Found:
-    """Locate everything the layout names in the template's cell values (sheet -> rows of values)."""
+    """Locate everything the layout names in the template's cell values (sheet -> rows of values;
+    only the layout's sheet needs its rows, see `read_grid`)."""
     sheet = _sheet(layout, list(grid))
     rows = grid[sheet]
     wanted = {_text(h).casefold() for h in layout.header}
@@ -204,8 +205,9 @@ def _measures(layout: Layout, rows: list[list], header_row: int, label_column: i
     return found, unmatched
 
 
-def read_grid(path: str | Path) -> dict[str, list[list]]:
-    """Every sheet's cell values (formulas as their text), read safely with openpyxl read-only."""
+def read_grid(path: str | Path, layout: Layout | None = None) -> dict[str, list[list]]:
+    """Cell values (formulas as their text), read safely with openpyxl read-only: of the layout's
+    sheet only when a layout is given (the other sheets map to empty lists), else of every sheet."""
     import warnings
 
     from openpyxl import load_workbook
@@ -216,7 +218,9 @@ def read_grid(path: str | Path) -> dict[str, list[list]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+            wanted = _sheet(layout, book.sheetnames) if layout else None
+            return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] if wanted in (None, ws.title) else []
+                    for ws in book.worksheets}
     finally:
         book.close()
 

@@ -85,9 +85,10 @@ def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list])
         columns, heading_writes = _rolling(layout, found, data, grid)
         writes += heading_writes
         report.window = [f"{pd.Timestamp(y, m, 1):%b %Y}" for (y, m) in sorted(columns)]
+    by_measure = {m: part for m, part in data.sort_values("period_end").groupby("measure", sort=False)}
     for measure, row in found.measure_rows.items():
         counts_row = _counts_row(layout, found, grid, row)
-        mine = data[data["measure"] == measure].sort_values("period_end")
+        mine = by_measure.get(measure, data.iloc[0:0])
         if mine.empty:
             report.in_template_without_data.append(measure)
             continue
