@@ -222,6 +222,8 @@ def _deduplicate(events: pd.DataFrame, dq: DataQuality) -> pd.DataFrame:
     key = codes[0]
     for part in codes[1:]:  # combine factor codes into one key, refactorising to keep it small
         key = pd.factorize(key * (int(part.max()) + 1) + part)[0].astype(np.int64)
+    if len(np.unique(key)) == len(key):  # no event appears twice (the usual single file): nothing to choose
+        return events
     events = events.assign(_key=key)
     order = events.assign(
         _period=events["reporting_period_end_date"].fillna(pd.Timestamp.min),
