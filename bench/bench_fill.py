@@ -14,7 +14,6 @@ and writes bench/results/fill.csv. Run: python bench/bench_fill.py
 from __future__ import annotations
 
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from report import RESULTS, record  # noqa: E402
+from report import RESULTS, best_of, record  # noqa: E402
 
 from s75xl.catalogue import default_catalogue  # noqa: E402
 from s75xl.fill import fill  # noqa: E402
@@ -54,14 +53,6 @@ def build(folder: Path, measures: int = 100, data_rows: int = 115_000) -> tuple[
     rows = [{"measure": ident, "period": str(month), "value": float(rng.uniform(10, 90))} for ident in ids for month in MONTHS]
     return template, layout, pd.DataFrame(rows)
 
-
-def best_of(repeats: int, fn) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def zip_copy(source: Path, target: Path) -> None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
@@ -36,7 +35,7 @@ from xlwings import server  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "udfs"))
 sys.path.insert(0, str(ROOT / "bench"))
-from report import record  # noqa: E402
+from report import best_of, record  # noqa: E402
 import s75xl_functions as F  # noqa: E402
 
 CODES = ["1C(1A)", "1C(2A)", "1E", "2A(1)", "2A(2)", "2B(1)", "2D", "HAV-20"]
@@ -53,14 +52,6 @@ def body(name, *args):
     return {"func_name": name, "args": list(args), "version": xw.__version__, "client": "Office.js",
             "runtime": "1.4", "caller_address": "[bench.xlsx]Sheet1!E1"}
 
-
-def best_of(repeats, fn):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main(rows: int = 100_000) -> dict:

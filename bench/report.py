@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import time
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -18,3 +19,13 @@ def record(name: str, figures: dict) -> None:
     width = max(len(key) for key in figures) + 2
     for key, value in figures.items():
         print(f"{key:{width}}{value:.3f}" if isinstance(value, float) else f"{key:{width}}{value}")
+
+
+def best_of(repeats: int, fn) -> float:
+    """The fastest of `repeats` timed calls, in seconds (the least disturbed by a noisy machine)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)

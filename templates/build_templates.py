@@ -57,6 +57,16 @@ def _value(cell, value, number_format: str) -> None:
     cell.alignment = Alignment(horizontal="right")
 
 
+def _chart(ws, kind, title: str, row: int, first_col: int, last_col: int, heading_row: int, anchor: str) -> None:
+    """A one-series chart of a row of figures against the period headings above them."""
+    chart = kind()
+    chart.title = title
+    chart.add_data(Reference(ws, min_col=first_col, max_col=last_col, min_row=row, max_row=row), from_rows=True,
+                   titles_from_data=False)
+    chart.set_categories(Reference(ws, min_col=first_col, max_col=last_col, min_row=heading_row, max_row=heading_row))
+    ws.add_chart(chart, anchor)
+
+
 def _print(ws, landscape: bool = True) -> None:
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -140,11 +150,7 @@ def vital_signs_dashboard(path: Path) -> None:
     ws["A4"].comment = Comment("Results without colouring have no target yet. Targets are profiled month by month.", "s75xl")
     ws.conditional_formatting.add(f"C5:{get_column_letter(width - 1)}{row - 1}",
                                   CellIsRule(operator="lessThan", formula=["0"], font=Font(color="FF0000")))
-    chart = LineChart()
-    chart.title = "Admissions 65+ per 100,000"
-    chart.add_data(Reference(ws, min_col=3, max_col=width - 1, min_row=7, max_row=7), from_rows=True, titles_from_data=False)
-    chart.set_categories(Reference(ws, min_col=3, max_col=width - 1, min_row=4, max_row=4))
-    ws.add_chart(chart, f"A{row + 2}")
+    _chart(ws, LineChart, "Admissions 65+ per 100,000", 8, 3, width - 1, 4, f"A{row + 2}")
     wb.defined_names["DashboardMonths"] = DefinedName("DashboardMonths", attr_text=f"Dashboard!$C$4:${get_column_letter(width - 1)}$4")
     _print(ws)
     _style_sheet(wb, [PERCENT, RATE, WHOLE, "0.00"])
@@ -191,11 +197,7 @@ def top_level_figures(path: Path) -> None:
     last = 4 + len(TOP_LEVEL)
     ws.freeze_panes = "H5"
     ws.conditional_formatting.add(f"H5:K{last}", CellIsRule(operator="lessThan", formula=[f"$G5"], font=Font(color="C00000")))
-    chart = BarChart()
-    chart.title = "Self-directed support by quarter (%)"
-    chart.add_data(Reference(ws, min_col=8, max_col=11, min_row=6, max_row=6), from_rows=True, titles_from_data=False)
-    chart.set_categories(Reference(ws, min_col=8, max_col=11, min_row=4, max_row=4))
-    ws.add_chart(chart, f"D{last + 3}")
+    _chart(ws, BarChart, "Self-directed support by quarter (%)", 6, 8, 11, 4, f"D{last + 3}")
     _print(ws)
     _style_sheet(wb, [PERCENT, WHOLE])
     wb.save(path)
@@ -229,11 +231,7 @@ def havering_grid(path: Path) -> None:
     ws.add_data_validation(validation)
     validation.add(f"J5:J{last}")
     ws.freeze_panes = "E5"
-    chart = BarChart()
-    chart.title = "Mental Health Act assessments by quarter"
-    chart.add_data(Reference(ws, min_col=5, max_col=8, min_row=26, max_row=26), from_rows=True, titles_from_data=False)
-    chart.set_categories(Reference(ws, min_col=5, max_col=8, min_row=4, max_row=4))
-    ws.add_chart(chart, f"C{last + 3}")
+    _chart(ws, BarChart, "Mental Health Act assessments by quarter", 26, 5, 8, 4, f"C{last + 3}")
     ws.cell(row=last + 2, column=3, value="Overall rating: % of measures with a target at or above target")
     _value(ws.cell(row=last + 2, column=9), f'=IFERROR(COUNTIF(J5:J{last},"Green")/(COUNTA(J5:J{last}))*100,"")', PERCENT)
     _print(ws)
@@ -273,11 +271,7 @@ def ascof_summary(path: Path) -> None:
     last = 4 + len(table)
     ws.conditional_formatting.add(f"G5:G{last}", CellIsRule(operator="greaterThan", formula=["$K5"], font=Font(bold=True)))
     ws.freeze_panes = "C5"
-    chart = BarChart()
-    chart.title = "Self-directed support: Norfolk and comparators"
-    chart.add_data(Reference(ws, min_col=7, max_col=11, min_row=5, max_row=5), from_rows=True, titles_from_data=False)
-    chart.set_categories(Reference(ws, min_col=7, max_col=11, min_row=4, max_row=4))
-    ws.add_chart(chart, f"B{last + 3}")
+    _chart(ws, BarChart, "Self-directed support: Norfolk and comparators", 5, 7, 11, 4, f"B{last + 3}")
     _print(ws)
     _style_sheet(wb, [RATE, WHOLE])
     wb.save(path)
