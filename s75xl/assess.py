@@ -115,7 +115,7 @@ def _target_measure_id(label: str, measures: dict) -> str:
 
 
 def _exceptions(results: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
-    kinds, reasons, directions, last_year = [], [], [], []
+    kinds, reasons = [], []
     results["direction"] = None
     results["direction_last_year"] = None
     for _, series in results.groupby(series_keys(results), sort=False, dropna=False):

@@ -196,7 +196,7 @@ def top_level_figures(path: Path) -> None:
         _value(ws.cell(row=row, column=12), formula, fmt)
     last = 4 + len(TOP_LEVEL)
     ws.freeze_panes = "H5"
-    ws.conditional_formatting.add(f"H5:K{last}", CellIsRule(operator="lessThan", formula=[f"$G5"], font=Font(color="C00000")))
+    ws.conditional_formatting.add(f"H5:K{last}", CellIsRule(operator="lessThan", formula=["$G5"], font=Font(color="C00000")))
     _chart(ws, BarChart, "Self-directed support by quarter (%)", 6, 8, 11, 4, f"D{last + 3}")
     _print(ws)
     _style_sheet(wb, [PERCENT, WHOLE])

@@ -33,12 +33,12 @@ from s75xl.assess import assess
 from s75xl.catalogue import Measure, default_catalogue
 from s75xl.errors import MeasureNotFoundError, S75Error
 from s75xl.intervals import confidence_interval
-from s75xl.rates import OK, PROBLEMS, compute_rates, problem_error
-from s75xl.ratings import (POLARITY_SIGN, Thresholds, adverse_variance_pct, consecutive_changes,
-                           exception_reasons, overall_rating, rag)
+from s75xl.rates import OK, compute_rates, problem_error
+from s75xl.ratings import (Thresholds, adverse_variance_pct, consecutive_changes, exception_reasons,
+                           overall_rating, rag)
 from s75xl.rounding import round_half_away
 from s75xl.spc import assurance_type, spc, variation_icon
-from s75xl.targets import financial_year_of, month_of_year, profiled_target
+from s75xl.targets import month_of_year, profiled_target
 
 ON_SERVER = os.environ.get("XLWINGS_ON_SERVER") == "true"
 

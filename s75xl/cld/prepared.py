@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
 
 from .common import age_at, band, end_filled, latest_known
