@@ -222,6 +222,8 @@ def havering_grid(path: Path) -> None:
         for col, value in enumerate((number, measure.group, measure.name, measure.comments), start=1):
             ws.cell(row=row, column=col, value=value).border = BOX
         ws.cell(row=row, column=3).alignment = Alignment(wrap_text=True)
+        if len(measure.name) > 75:
+            ws.row_dimensions[row].height = 30
         for col in range(5, 10):
             _value(ws.cell(row=row, column=col), None, fmt)
         ws.cell(row=row, column=10).border = BOX

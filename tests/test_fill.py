@@ -235,6 +235,18 @@ def test_fill_command(tmp_path, capsys):
     assert main(["fill", str(DASHBOARD), "--results", str(tmp_path / "r.csv"), "--targets", str(tmp_path / "t.csv"),
                  "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "Wrote 163 cells for 7 measures." in text and "In the data but not in the template: NFK-VS-04" in text
+    assert "Wrote 162 cells for 7 measures." in text and "In the data but not in the template: NFK-VS-04" in text
     assert main(["fill", str(DASHBOARD), "--results", str(tmp_path / "r.csv"), "--out", str(DASHBOARD)]) == 2
     assert "is the template itself" in capsys.readouterr().err
+
+
+def test_filling_without_targets_keeps_the_templates_own_targets(tmp_path):
+    """A column the data has nothing for (no targets given) keeps what the council typed there."""
+    results = pd.DataFrame({"measure": "CAM-4", "period_start": ["2016-04-01", "2016-07-01"],
+                            "period_end": ["2016-06-30", "2016-09-30"], "value": [73.0, 72.0]})
+    out = tmp_path / "top.xlsx"
+    fill(TEMPLATES / "s75_top_level_figures.xlsx", results, out=out)
+    ws = load_workbook(out)["Top Level Figures"]
+    targets = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=7).value for r in range(5, 12)}
+    assert targets["4"] == 93 and targets["2"] == 65.7  # untouched
+    assert ws["H6"].value == 73.0 and ws["I6"].value == 72.0 and ws["J6"].value == 72  # Dec-16 kept as printed

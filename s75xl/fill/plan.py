@@ -114,6 +114,8 @@ def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list])
                 continue
             source = with_target.iloc[-1].to_dict() if name in ("target", "rag") and not with_target.empty else latest
             value = source[name]
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                continue  # nothing to say: what the council typed there stays
             rag = _rag(source) if name == "rag" else None
             writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{row}",
                                     _number(value) if name not in ("rag", "exception", "exception_reasons", "direction",
