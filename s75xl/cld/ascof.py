@@ -15,7 +15,7 @@ import pandas as pd
 from .common import BANDS, alive_on, band, open_on, overlapping
 from .periods import Period
 from .prepared import ST_RES_NURSING, Prepared
-from .vocab import (CARER, CARER_BY_ASSOCIATION, CARER_DIRECT, CARER_INVOLVING, COMMISSIONED, DP, LD_PSR, LT_COMMUNITY,
+from .vocab import (CARER_DIRECT, CARER_INVOLVING, COMMISSIONED, DP, LD_PSR, LT_COMMUNITY,
                     LT_NURSING, LT_PRISON, LT_RESIDENTIAL, PAID, PB, SETTLED, ST_LOW, ST_OTHER)
 
 
@@ -157,11 +157,10 @@ def ascof_3d(prep: Prepared, period: Period) -> list[dict]:
     community = top[top["rank"].between(3, 6)]
     rows = _rows("3D(1A)", _by_band(community, community["rank"].isin([3, 4]))) + \
         _rows("3D(2A)", _by_band(community, community["rank"] == 3))
-    return rows + _carers_3d(prep.events, period)
+    return rows + _carers_3d(prep.carers, period)
 
 
-def _carers_3d(events: pd.DataFrame, period: Period) -> list[dict]:
-    carers = events[events["client_type"].isin([CARER, CARER_BY_ASSOCIATION])]
+def _carers_3d(carers: pd.DataFrame, period: Period) -> list[dict]:
     carers = alive_on(overlapping(carers, period.start, period.end), period.start)
     info = carers["event_outcome"] == "NFA: Information and advice or signposting"
     no_type = carers["service_type"].isna()

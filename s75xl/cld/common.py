@@ -75,21 +75,32 @@ def latest_known(events: pd.DataFrame, columns: str | list[str],
     out = pd.DataFrame(index=people)
     for name in names:
         values = events[name]
-        known = (values.notna() & (values != unknown)).to_numpy()
+        if not isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype("category")
+        categories = values.cat.categories
+        codes_all = values.cat.codes.to_numpy()
+        unknown_code = categories.get_loc(unknown) if unknown in categories else -2
+        known = (codes_all >= 0) & (codes_all != unknown_code)
         sub = idx[known[idx]]  # known rows, still in order
         person_sorted = person[sub]
-        stacked = np.vstack([k[sub] for k in keys])
-        new_person = np.r_[True, person_sorted[1:] != person_sorted[:-1]] if len(sub) else np.zeros(0, bool)
-        last = np.r_[new_person[1:], True] if len(sub) else np.zeros(0, bool)
-        # tie blocks: runs of rows with the same person and equal keys; the final one holds the winner
-        changed = np.r_[True, (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)] if len(sub) else np.zeros(0, bool)
-        block = np.cumsum(new_person | changed)
-        in_final_block = block == block[last][np.cumsum(new_person) - 1] if len(sub) else np.zeros(0, bool)
-        codes = pd.Categorical(values).codes[sub]
-        final = pd.DataFrame({"person": person_sorted[in_final_block], "code": codes[in_final_block]})
-        conflicted = final.groupby("person")["code"].nunique() > 1
-        categories = values.cat.categories if isinstance(values.dtype, pd.CategoricalDtype) else pd.Index(pd.unique(values.dropna()))
-        winners = pd.Series(pd.Categorical(values.to_numpy()[sub[last]], categories=categories), index=person_sorted[last])
-        winners[conflicted.reindex(winners.index, fill_value=False).to_numpy()] = unknown
-        out[name] = winners.reindex(people).fillna(unknown)
+        codes = codes_all[sub]
+        if len(sub):
+            stacked = np.vstack([k[sub] for k in keys])
+            new_person = np.r_[True, person_sorted[1:] != person_sorted[:-1]]
+            last = np.r_[new_person[1:], True]
+            # tie blocks: runs of rows with the same person and equal keys; the final one holds the winner
+            block = np.cumsum(new_person | np.r_[True, (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)])
+            in_final_block = block == block[last][np.cumsum(new_person) - 1]
+            final = pd.DataFrame({"person": person_sorted[in_final_block], "code": codes[in_final_block]})
+            conflicted = (final.groupby("person")["code"].nunique() > 1).reindex(person_sorted[last], fill_value=False)
+            winner_codes = np.where(conflicted.to_numpy(), unknown_code, codes[last])
+        else:
+            last = np.zeros(0, bool)
+            winner_codes = np.zeros(0, dtype=codes_all.dtype)
+        full = pd.Series(unknown_code, index=people, dtype="int64")
+        full.loc[person_sorted[last]] = winner_codes
+        if unknown not in categories:
+            categories = categories.append(pd.Index([unknown]))
+            full[full == -2] = len(categories) - 1
+        out[name] = pd.Categorical.from_codes(full.to_numpy(), categories=categories)
     return out[names[0]] if isinstance(columns, str) else out

@@ -13,7 +13,7 @@ from functools import cached_property
 import pandas as pd
 
 from .common import age_at, band, end_filled, latest_known
-from .vocab import (LONG_TERM, LT_COMMUNITY, LT_NURSING, LT_PRISON, LT_RESIDENTIAL, OUTCOME_RANK, SERVICE_USER,
+from .vocab import (CARER, CARER_BY_ASSOCIATION, LONG_TERM, LT_COMMUNITY, LT_NURSING, LT_PRISON, LT_RESIDENTIAL, OUTCOME_RANK, SERVICE_USER,
                     ST_LOW, ST_MAX, ST_OTHER)
 
 ST_RES_NURSING = "Short term support: Residential or Nursing care"
@@ -40,6 +40,12 @@ class Prepared:
         """Service-user services."""
         e = self.events
         return e[(e["client_type"] == SERVICE_USER) & (e["event_type"] == "Service")]
+
+    @cached_property
+    def carers(self) -> pd.DataFrame:
+        """Events of unpaid carers (3D parts 1B and 2B)."""
+        e = self.events
+        return e[e["client_type"].isin([CARER, CARER_BY_ASSOCIATION])]
 
     @cached_property
     def long_term(self) -> pd.DataFrame:

@@ -194,6 +194,13 @@ def _person_ids(frame: pd.DataFrame, rule: str, dq: DataQuality) -> pd.Series:
     la_code = frame["la_code"].astype(text).fillna("")
     local = frame["la_person_unique_identifier"].astype(text).str.strip()
     local = local.where(local != "")
+    if rule != "nhse":  # DHSC: the local ID only where there is no NHS number
+        person = nhs.copy()
+        missing = person.isna() & local.notna()
+        if missing.any():
+            person[missing] = "LA" + la_code[missing] + "_" + local[missing]
+        dq._add("dropped", "no NHS number or LA person ID", frame.loc[person.isna(), ["file_order", "row_order"]])
+        return _person_numbers(person)
     local_id = ("LA" + la_code + "_" + local).where(local.notna())
     if rule == "nhse":
         seen_with_nhs = set(local_id[nhs.notna() & local_id.notna()])
@@ -219,26 +226,32 @@ def _dedup_key(events: pd.DataFrame) -> list[pd.Series]:
 
 def _deduplicate(events: pd.DataFrame, dq: DataQuality) -> pd.DataFrame:
     codes = [pd.factorize(part, use_na_sentinel=False)[0].astype(np.int64) for part in _dedup_key(events)]
-    key = codes[0]
-    for part in codes[1:]:  # combine factor codes into one key, refactorising to keep it small
-        key = pd.factorize(key * (int(part.max()) + 1) + part)[0].astype(np.int64)
-    if len(np.unique(key)) == len(key):  # no event appears twice (the usual single file): nothing to choose
+    widths = [max(int(part.max()), 0).bit_length() for part in codes]
+    if sum(widths) <= 62:  # the usual case: every part's code fits side by side in one integer
+        key = np.zeros(len(events), dtype=np.int64)
+        for part, width in zip(codes, widths):
+            key = (key << width) | part
+    else:
+        key = codes[0]
+        for part in codes[1:]:  # combine factor codes into one key, refactorising to keep it small
+            key = pd.factorize(key * (int(part.max()) + 1) + part)[0].astype(np.int64)
+    repeated = pd.Series(key, index=events.index).duplicated(keep=False)
+    if not repeated.any():  # no event appears twice (the usual single file): nothing to choose
         return events
-    events = events.assign(_key=key)
-    order = events.assign(
-        _period=events["reporting_period_end_date"].fillna(pd.Timestamp.min),
-        _open=events["event_end_date"].isna(),
-        _end=events["event_end_date"].fillna(pd.Timestamp.max),
+    clashes = events[repeated].assign(_key=key[repeated.to_numpy()])
+    order = clashes.assign(
+        _period=clashes["reporting_period_end_date"].fillna(pd.Timestamp.min),
+        _open=clashes["event_end_date"].isna(),
+        _end=clashes["event_end_date"].fillna(pd.Timestamp.max),
     ).sort_values(["_key", "_period", "file_order", "_open", "_end", "row_order"],
                   ascending=[True, True, True, False, True, True], kind="stable")
-    latest = order.drop_duplicates("_key", keep="last")
-    dq._add("dropped", "earlier version of the same event (latest file wins)",
-            events.loc[events.index.difference(latest.index), ["file_order", "row_order"]])
-    return latest.drop(columns=["_key", "_period", "_open", "_end"]).sort_index()
+    losers = clashes.index.difference(order.drop_duplicates("_key", keep="last").index)
+    dq._add("dropped", "earlier version of the same event (latest file wins)", events.loc[losers, ["file_order", "row_order"]])
+    return events.drop(index=losers)
 
 
 def read_cld(paths: Iterable[str | Path], *, person_id_rule: str = "dhsc") -> tuple[pd.DataFrame, DataQuality]:
-    """The events table (Release 2 wording, hashed person IDs) and the data-quality log."""
+    """The events table (Release 2 wording, numbered person IDs) and the data-quality log."""
     if person_id_rule not in ("dhsc", "nhse"):
         raise S75Error("The person-identifier rule must be 'dhsc' or 'nhse'.")
     dq = DataQuality()
