@@ -122,12 +122,13 @@ def confidence_interval(numerator, denominator, measure: str | Measure, level: f
     """
     measure = resolve_measure(measure, catalogue)
     level = confidence_level(level)
-    values, shape = checked_rates(numerator, denominator, measure, months)
-    lower, upper, method = _limits(numerator, denominator, measure, level, values, months, margin_of_error)
-    return Interval(restore_shape(lower, shape), restore_shape(upper, shape), method, level)
+    checked = checked_rates(numerator, denominator, measure, months)
+    lower, upper, method = _limits(checked.numerator, checked.denominator, measure, level, checked.values, months,
+                                   margin_of_error)
+    return Interval(restore_shape(lower, checked.shape), restore_shape(upper, checked.shape), method, level)
 
 
-def _limits(numerator, denominator, measure: Measure, level: float, values: np.ndarray,
+def _limits(num: np.ndarray, den: np.ndarray, measure: Measure, level: float, values: np.ndarray,
             months, margin_of_error) -> tuple[np.ndarray, np.ndarray, str]:
     unit = measure.unit_info
     if margin_of_error is not None:
@@ -139,11 +140,6 @@ def _limits(numerator, denominator, measure: Measure, level: float, values: np.n
         nan = np.full(values.shape, np.nan)
         reason = "survey measure: supply the published margin of error" if measure.survey else "none"
         return nan, nan, reason
-    num = np.broadcast_to(to_float_array(numerator, "numerator")[0], values.shape)
-    if unit.needs_denominator:
-        den = np.broadcast_to(to_float_array(denominator, "denominator")[0], values.shape)
-    else:
-        den = np.ones(values.shape)
     if unit.interval == "wilson":
         lower, upper = wilson_limits(num, den, level)
     else:

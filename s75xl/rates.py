@@ -13,6 +13,8 @@ Missing values give missing results. Anything that cannot be a count raises a sp
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from ._arrays import Shape, broadcast_shape, restore_shape, to_float_array
@@ -69,15 +71,31 @@ def compute_rates(numerator, denominator, measure: Measure, months=None) -> tupl
     This is the form worksheet functions need: one bad row gives one error cell, not a failed
     column. Elements with a problem are NaN in the values.
     """
+    num, den, _ = count_arrays(numerator, denominator, measure)
+    return _rates(num, den, measure, months)
+
+
+def count_arrays(numerator, denominator, measure: Measure) -> tuple[np.ndarray, np.ndarray, Shape]:
+    """Numerator and denominator as broadcast float arrays (ones for a count measure without a
+    denominator), and the shape to give results back in. The one place inputs are converted."""
     unit = measure.unit_info
     if not unit.has_rate:
         raise InputError(f"{measure.id} is a {unit.label} deliverable; it has no rate.")
-    num, _ = to_float_array(numerator, "numerator")
-    if unit.needs_denominator:
-        den, _ = to_float_array(denominator, "denominator")
+    num, num_shape = to_float_array(numerator, "numerator")
+    shapes = [num_shape]
+    if denominator is None and not unit.needs_denominator:
+        den = np.ones_like(num)
     else:
-        den = np.ones_like(num) if denominator is None else to_float_array(denominator, "denominator")[0]
+        den, den_shape = to_float_array(denominator, "denominator")
+        shapes.append(den_shape)
+        if not unit.needs_denominator:
+            den = np.ones_like(den)
     num, den = np.broadcast_arrays(num, den)
+    return num, den, broadcast_shape(*shapes)
+
+
+def _rates(num: np.ndarray, den: np.ndarray, measure: Measure, months) -> tuple[np.ndarray, np.ndarray]:
+    unit = measure.unit_info
     codes = check_counts(num, den, measure)
     months_array = _months_array(months, measure)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -107,20 +125,25 @@ def rate(numerator, denominator, measure: str | Measure, *, months=None,
     15.7735
     """
     measure = resolve_measure(measure, catalogue)
-    values, shape = checked_rates(numerator, denominator, measure, months)
-    return restore_shape(values, shape)
+    checked = checked_rates(numerator, denominator, measure, months)
+    return restore_shape(checked.values, checked.shape)
 
 
-def checked_rates(numerator, denominator, measure: Measure, months=None) -> tuple[np.ndarray, Shape]:
-    """Values as a flat-or-shaped array and the shape to return them in; raises for the first
+class Checked(NamedTuple):
+    values: np.ndarray
+    shape: Shape
+    numerator: np.ndarray
+    denominator: np.ndarray
+
+
+def checked_rates(numerator, denominator, measure: Measure, months=None) -> Checked:
+    """Values, the shape to return them in, and the converted inputs; raises for the first
     element that cannot be used, naming its position when there are several."""
-    values, codes = compute_rates(numerator, denominator, measure, months)
+    num, den, shape = count_arrays(numerator, denominator, measure)
+    values, codes = _rates(num, den, measure, months)
     bad = np.flatnonzero(codes.ravel() != OK)
     if bad.size:
         first = int(bad[0])
         position = None if codes.size == 1 else first + 1
         raise problem_error(int(codes.ravel()[first]), measure, position)
-    shapes = [to_float_array(numerator, "numerator")[1]]
-    if denominator is not None:
-        shapes.append(to_float_array(denominator, "denominator")[1])
-    return values, broadcast_shape(*shapes)
+    return Checked(values, shape, num, den)
