@@ -194,22 +194,18 @@ def _person_ids(frame: pd.DataFrame, rule: str, dq: DataQuality) -> pd.Series:
     la_code = frame["la_code"].astype(text).fillna("")
     local = frame["la_person_unique_identifier"].astype(text).str.strip()
     local = local.where(local != "")
-    if rule != "nhse":  # DHSC: the local ID only where there is no NHS number
-        person = nhs.copy()
-        missing = person.isna() & local.notna()
-        if missing.any():
-            person[missing] = "LA" + la_code[missing] + "_" + local[missing]
-        dq._add("dropped", "no NHS number or LA person ID", frame.loc[person.isna(), ["file_order", "row_order"]])
-        return _person_numbers(person)
-    local_id = ("LA" + la_code + "_" + local).where(local.notna())
     if rule == "nhse":
+        local_id = ("LA" + la_code + "_" + local).where(local.notna())
         seen_with_nhs = set(local_id[nhs.notna() & local_id.notna()])
         usable_local = local_id.where(~local_id.isin(seen_with_nhs))
         person = nhs.fillna(usable_local)
         dq._add("dropped", "LA ID also used with an NHS number (NHSE rule)",
                 frame.loc[nhs.isna() & local_id.notna() & usable_local.isna(), ["file_order", "row_order"]])
-    else:
-        person = nhs.fillna(local_id)
+    else:  # DHSC: the local ID only where there is no NHS number (built only for those rows)
+        person = nhs.copy()
+        missing = person.isna() & local.notna()
+        if missing.any():
+            person[missing] = "LA" + la_code[missing] + "_" + local[missing]
     dq._add("dropped", "no NHS number or LA person ID", frame.loc[person.isna(), ["file_order", "row_order"]])
     return _person_numbers(person)
 
