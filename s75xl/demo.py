@@ -80,7 +80,7 @@ def synthetic_pipeline(out_dir, people: int = 3000, seed: int = 1):
 
     from .assess import assess, summary_lines
     from .cld import compute
-    from .cld.periods import months_of, parse_period  # noqa: F401
+    from .cld.periods import months_of, parse_period
     from .synthetic import write
 
     out = Path(out_dir)

@@ -14,6 +14,7 @@ from ..intervals import confidence_interval
 from ..local_extracts import cpa_measures, mha_measures, read_mapping
 from ..populations import population_for, read_populations
 from ..rates import compute_rates
+from ..targets import financial_year_of
 from .activity import activity_counts
 from .ascof import DERIVATIONS
 from .periods import Period, parse_period
@@ -43,8 +44,7 @@ def _add_populations(frame: pd.DataFrame, population: pd.DataFrame | None, warni
             warnings.append(f"{measure} needs a population table (--population): its rate is left blank.")
             continue
         for index in frame.index[hit]:
-            year = frame.at[index, "period_start"].year if frame.at[index, "period_start"].month >= 4 \
-                else frame.at[index, "period_start"].year - 1
+            year = financial_year_of(frame.at[index, "period_start"])
             frame.at[index, "denominator"] = population_for(population, frame.at[index, "area"], age_band, year, measure)
     return frame
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..catalogue.codes import financial_year_start
 from ..errors import S75Error
+from ..targets import financial_year_of
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Period:
     @property
     def year_start(self) -> pd.Timestamp:
         """The start of the financial year the period ends in (ASCOF's annual windows)."""
-        return pd.Timestamp(self.end.year if self.end.month >= 4 else self.end.year - 1, 4, 1)
+        return pd.Timestamp(financial_year_of(self.end), 4, 1)
 
 
 def _month_end(stamp: pd.Timestamp) -> pd.Timestamp:
