@@ -80,13 +80,13 @@ def _fill_values(results: pd.DataFrame, measures: dict) -> pd.DataFrame:
 
 
 def _targets_for(results: pd.DataFrame, targets: pd.DataFrame | None, year_start_month: int,
-                 measures: dict) -> pd.DataFrame:
+                 measures: dict, catalogue: Catalogue) -> pd.DataFrame:
     results["target"] = np.nan
     results["target_profile"] = None
     results["tolerance_pct"] = np.nan
     if targets is None:
         return results
-    targets = targets.assign(measure=[_target_measure_id(t, measures) for t in targets["measure"]])
+    targets = targets.assign(measure=[_target_measure_id(t, measures, catalogue) for t in targets["measure"]])
     table = {(r.area, r.measure, r.year_start): r for r in targets.itertuples()}
     for index, row in results.iterrows():
         year = financial_year_of(row["period_end"], year_start_month)
@@ -107,9 +107,9 @@ def _targets_for(results: pd.DataFrame, targets: pd.DataFrame | None, year_start
     return results
 
 
-def _target_measure_id(label: str, measures: dict) -> str:
+def _target_measure_id(label: str, measures: dict, catalogue: Catalogue) -> str:
     try:
-        return default_catalogue().find(label).id if label not in measures else label
+        return catalogue.find(label).id if label not in measures else label
     except MeasureNotFoundError:
         return label
 
@@ -181,7 +181,7 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
         normalised.attrs["source"] = source
     table, measures = _resolve_measures(normalised, catalogue)
     table = _fill_values(table, measures)
-    table = _targets_for(table, None if targets is None else normalise_targets(targets), year_start_month, measures)
+    table = _targets_for(table, None if targets is None else normalise_targets(targets), year_start_month, measures, catalogue)
     tolerance = table["tolerance_pct"].fillna(thresholds.amber_tolerance_pct)
     table["variance_pct"] = adverse_variance_pct(table["value"], table["target"], table["polarity"])
     table["rag"] = rag(table["value"], table["target"], table["polarity"], tolerance)

@@ -129,3 +129,17 @@ def test_breakdowns_are_separate_series():
     last = out[out.period_start == "2024-09-01"].set_index("breakdown")
     assert last.loc["18-64", "exception_reasons"] == "improved for 3 consecutive periods"
     assert last.loc["65+", "exception_reasons"] == "deteriorated for 3 consecutive periods"
+
+
+def test_targets_use_the_callers_catalogue(tmp_path):
+    """A council's own measure, known only to its catalogue file, gets its target by alias."""
+    from s75xl.catalogue import load_catalogue
+
+    path = tmp_path / "ours.toml"
+    path.write_text('[[measure]]\nid = "OUR-1"\nname = "Carers offered a break"\nframework = "Ours"\ngroup = "Carers"\n'
+                    'unit = "percent"\npolarity = "higher"\ndecimals = 1\nfrequency = "monthly"\nsource = "Mosaic"\n'
+                    'numerator = "Offered"\ndenominator = "Assessed"\naliases = ["Breaks"]\n')
+    results = pd.DataFrame({"measure": "OUR-1", "period": ["2024-05"], "value": [70.0]})
+    targets = pd.DataFrame({"measure": ["Breaks"], "year": ["2024-25"], "annual_target": [80.0]})
+    out = assess(results, targets, catalogue=load_catalogue([path]))
+    assert out.target.tolist() == [80.0] and out.rag.tolist() == ["Red"]
