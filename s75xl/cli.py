@@ -7,6 +7,7 @@ Every user error ends in one line on standard error, ``s75xl: <reason>``, and ex
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .catalogue import Catalogue, default_catalogue, load_catalogue
+from .catalogue import default_catalogue
 from .errors import S75Error
 from .intervals import confidence_interval
 from .rates import rate
@@ -24,33 +25,27 @@ from .rounding import round_publication
 EXIT_USER_ERROR = 2
 
 
-def _catalogue(ctx: click.Context) -> Catalogue:
-    files = ctx.obj.get("catalogue_files") if ctx.obj else ()
-    return load_catalogue(files) if files else default_catalogue()
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="s75xl")
 @click.option("--catalogue", "catalogue_files", multiple=True, type=click.Path(dir_okay=False),
               help="Your own catalogue file (TOML or CSV) extending the shipped one. Repeatable.")
-@click.pass_context
-def cli(ctx: click.Context, catalogue_files: tuple[str, ...]) -> None:
+def cli(catalogue_files: tuple[str, ...]) -> None:
     """ASCOF and Section 75 measures, targets and ratings for councils and NHS trusts."""
-    ctx.ensure_object(dict)
-    ctx.obj["catalogue_files"] = catalogue_files
+    if catalogue_files:  # through the setting default_catalogue() reads, so every command sees them
+        existing = [p for p in os.environ.get("S75XL_CATALOGUE", "").split(os.pathsep) if p.strip()]
+        os.environ["S75XL_CATALOGUE"] = os.pathsep.join([*existing, *catalogue_files])
 
 
 @cli.command()
 @click.option("--group", help="Only measures whose group or headline contains this text.")
 @click.option("--framework", help="Only measures whose framework contains this text (e.g. ASCOF, Havering).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.pass_context
-def measures(ctx: click.Context, group: str | None, framework: str | None, fmt: str) -> None:
+def measures(group: str | None, framework: str | None, fmt: str) -> None:
     """List the measure catalogue.
 
     Example: s75xl measures --group "Domain 2" --format csv
     """
-    cat = _catalogue(ctx)
+    cat = default_catalogue()
     selected = cat.select(group=group, framework=framework)
     if not selected:
         raise S75Error("No measure matches that group or framework.")
@@ -71,13 +66,12 @@ def measures(ctx: click.Context, group: str | None, framework: str | None, fmt: 
 @cli.command()
 @click.argument("measure")
 @click.option("--year", help="Financial year (e.g. 2024-25): follow a renamed code to the one in force.")
-@click.pass_context
-def info(ctx: click.Context, measure: str, year: str | None) -> None:
+def info(measure: str, year: str | None) -> None:
     """What a measure means: definition, unit, polarity, source.
 
     Example: s75xl info "ASCOF 2A(1)" --year 2024-25
     """
-    m = _catalogue(ctx).find(measure, year=year)
+    m = default_catalogue().find(measure, year=year)
     lines = [
         f"{m.id}  {m.name}",
         f"framework    {m.framework} ({m.group})",
@@ -106,13 +100,12 @@ def info(ctx: click.Context, measure: str, year: str | None) -> None:
 @click.option("--months", type=float, help="ASCOF 2C only: how many months the numerator sums (default 12).")
 @click.option("--moe", type=float, help="Survey measures: the published margin of error.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.pass_context
-def rate_command(ctx, numerator, denominator, measure, level, months, moe, fmt) -> None:
+def rate_command(numerator, denominator, measure, level, months, moe, fmt) -> None:
     """Value, rounded value and confidence interval of one measure.
 
     Example: s75xl rate 80 507180 "2A(1)"   (use - as the denominator of a count)
     """
-    m = _catalogue(ctx).find(measure)
+    m = default_catalogue().find(measure)
     den = None if denominator.strip() in ("-", "") else denominator
     value = rate(numerator, den, m, months=months)
     rounded = round_publication(value, m.decimals)
@@ -143,8 +136,7 @@ def rate_command(ctx, numerator, denominator, measure, level, months, moe, fmt) 
 @click.option("--tolerance", type=float, default=5.0, show_default=True, help="Amber band: % worse than target.")
 @click.option("--consecutive", type=int, default=3, show_default=True, help="Periods of change that make an exception.")
 @click.option("--no-screening", is_flag=True, help="SPC without moving-range screening (MDC Excel).")
-@click.pass_context
-def assess_command(ctx, results, targets, out, tolerance, consecutive, no_screening) -> None:
+def assess_command(results, targets, out, tolerance, consecutive, no_screening) -> None:
     """Add target, RAG, exceptions, direction and SPC to a results table.
 
     Example: s75xl assess results.csv --targets targets.csv --out assessed.xlsx
@@ -160,7 +152,7 @@ def assess_command(ctx, results, targets, out, tolerance, consecutive, no_screen
     table = read_table(results, "results")
     target_table = read_table(targets, "targets") if targets else None
     thresholds = Thresholds(amber_tolerance_pct=tolerance, consecutive_periods=consecutive)
-    assessed = assess(table, target_table, thresholds=thresholds, catalogue=_catalogue(ctx),
+    assessed = assess(table, target_table, thresholds=thresholds, catalogue=default_catalogue(),
                       spc_options={"screen_outliers": not no_screening})
     write_table(assessed, out)
     click.echo("\n".join(summary_lines(assessed)))
@@ -293,6 +285,7 @@ def demo(out_dir) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; user errors become one line and exit status 2, never a traceback."""
+    saved = os.environ.get("S75XL_CATALOGUE")
     try:
         result = cli.main(args=argv, prog_name="s75xl", standalone_mode=False)
     except S75Error as exc:
@@ -304,6 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
+    finally:  # --catalogue lasts for one command, even when main() is called in-process
+        if saved is None:
+            os.environ.pop("S75XL_CATALOGUE", None)
+        else:
+            os.environ["S75XL_CATALOGUE"] = saved
     return result if isinstance(result, int) else 0
 
 

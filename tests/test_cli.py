@@ -109,3 +109,30 @@ def test_compute_refuses_a_file_that_is_not_cld(tmp_path, capsys):
     assert main(["compute", str(path), "--out", str(tmp_path / "r.csv")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("s75xl: The file") and "is not a CLD extract" in err and err.count("\n") == 1
+
+
+def test_catalogue_option_reaches_every_command(tmp_path, capsys):
+    """--catalogue adds a council's own measure for fill as well as for info, and lasts one command."""
+    import os
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    ours = tmp_path / "ours.toml"
+    ours.write_text('[[measure]]\nid = "OUR-1"\nname = "Carers offered a break"\nframework = "Ours"\ngroup = "Carers"\n'
+                    'unit = "percent"\npolarity = "higher"\ndecimals = 1\nfrequency = "monthly"\nsource = "Mosaic"\n'
+                    'numerator = "Offered"\ndenominator = "Assessed"\n')
+    templates = Path(__file__).parent.parent / "templates"
+    book = load_workbook(templates / "vital_signs_dashboard.xlsx")
+    book["Dashboard"]["A5"] = "Carers offered a break"  # the council's own measure in the template
+    template = tmp_path / "ours.xlsx"
+    book.save(template)
+    pd.DataFrame({"measure": ["OUR-1"], "period": ["2017-03"], "value": [70.0]}).to_csv(tmp_path / "r.csv", index=False)
+    args = ["fill", str(template), "--results", str(tmp_path / "r.csv"), "--layout",
+            str(templates / "vital_signs_dashboard.layout.toml"), "--out", str(tmp_path / "out.xlsx")]
+    assert main(["--catalogue", str(ours), *args]) == 0
+    assert "cells for 1 measures." in capsys.readouterr().out
+    assert load_workbook(tmp_path / "out.xlsx")["Dashboard"]["O5"].value == 70.0
+    assert "S75XL_CATALOGUE" not in os.environ  # restored after the command
+    assert main(args) == 2  # without it, OUR-1 is unknown
+    assert "Unknown measure 'OUR-1'" in capsys.readouterr().err
