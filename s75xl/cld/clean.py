@@ -1,0 +1,169 @@
+"""From the raw text of one or more CLD files to one clean events table.
+
+The rules, each from shared/reference/cld.md, applied in this order to every row read; a row
+dropped by one rule is counted under that rule only:
+
+1. dates parsed and coded values matched (columns.py); invalid ones reported per field;
+2. person identifier (section 2.2), then the rows with none are dropped;
+3. rows with no event type or start date, an end before the start, or a request, assessment or
+   review with no end date are dropped;
+4. several files: the latest version of each event wins (section 2.4, DHSC unique-event keys):
+   a later reporting period end wins, then a later file, then a closed row over an open one,
+   then the later end date;
+5. date of death (section 2.1): an event that starts after the person's death is dropped; an end
+   date after death (or a missing one) becomes the date of death.
+
+The table is built once, at the end, from the rows kept.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .columns import NAT, normalise_codes, parse_dates, person_numbers
+from .quality import DataQuality
+from .vocab import CODED_FIELDS, SERVICE_USER
+
+REQUIRED = ("event_type", "event_start_date", "client_type", "date_of_birth")
+IDENTIFIERS = ("nhs_number", "la_person_unique_identifier")
+DATES = ("reporting_period_start_date", "reporting_period_end_date", "date_of_birth", "date_of_death",
+         "event_start_date", "event_end_date")
+LOCAL_CODES = ("la_code", "request_route_of_access", "assessment_type")  # kept as the council wrote them
+USED = (*IDENTIFIERS, *DATES, *CODED_FIELDS, *LOCAL_CODES)
+KEEP = ("person_id", "la_code", "gender", "date_of_birth", "date_of_death", "client_type", "primary_support_reason",
+        "accommodation_status", "employment_status", "client_funding_status", "event_type", "event_start_date",
+        "event_end_date", "event_outcome", "request_route_of_access", "assessment_type", "service_type",
+        "service_component", "delivery_mechanism", "review_reason", "reporting_period_end_date")
+MANDATORY_BY_EVENT = {"Service": ("service_type",), "Review": ("review_reason",)}
+FIELD_NAMES = {"reporting_period_start_date": "Reporting Period Start Date",
+               "reporting_period_end_date": "Reporting Period End Date", "date_of_birth": "Date of Birth",
+               "date_of_death": "Date of Death", "event_start_date": "Event Start Date", "event_end_date": "Event End Date",
+               "event_type": "Event Type", "client_type": "Client Type", "service_type": "Service Type",
+               "service_component": "Service Component", "delivery_mechanism": "Delivery Mechanism",
+               "event_outcome": "Event Outcome", "primary_support_reason": "Primary Support Reason",
+               "accommodation_status": "Accommodation Status", "employment_status": "Employment Status",
+               "gender": "Gender", "client_funding_status": "Client Funding Status", "review_reason": "Review Reason"}
+
+
+def clean(raw: pd.DataFrame, quality: DataQuality, person_id_rule: str) -> pd.DataFrame:
+    """The events table from the raw rows of every file (columns named as in USED)."""
+    columns: dict[str, pd.Series] = {}
+    for name in DATES:
+        columns[name], bad = parse_dates(raw[name])
+        quality.note("invalid", FIELD_NAMES[name], bad.to_numpy())
+    for name in CODED_FIELDS:
+        columns[name], bad = normalise_codes(raw[name], name)
+        quality.note("invalid", FIELD_NAMES[name], bad.to_numpy())
+    for name in LOCAL_CODES:
+        columns[name] = raw[name].astype("category")
+    _report_missing(columns, quality)
+
+    person, nhse_dropped = person_numbers(raw["nhs_number"], raw["la_code"], raw["la_person_unique_identifier"], person_id_rule)
+    keep = np.ones(len(raw), bool)
+    keep = _drop(keep, nhse_dropped, "LA ID also used with an NHS number (NHSE rule)", quality)
+    keep = _drop(keep, person < 0, "no NHS number or LA person ID", quality)
+    kind = columns["event_type"]
+    start, end = columns["event_start_date"].to_numpy(), columns["event_end_date"].to_numpy()
+    keep = _drop(keep, kind.isna().to_numpy() | np.isnat(start), "no event type or start date", quality)
+    keep = _drop(keep, end < start, "end date before start date", quality)
+    keep = _drop(keep, (kind != "Service").to_numpy() & np.isnat(end),
+                 "a request, assessment or review with no end date (only services may be open)", quality)
+    keep = _drop(keep, _earlier_versions(columns, person, keep, quality), "earlier version of the same event (latest file wins)",
+                 quality)
+    keep = _apply_deaths(columns, person, keep, quality)
+    rows = np.flatnonzero(keep)
+    columns["client_type"] = columns["client_type"].fillna(SERVICE_USER)
+    events = pd.DataFrame({name: _take(columns[name], rows) for name in KEEP if name != "person_id"}, copy=False)
+    events.insert(0, "person_id", pd.factorize(person[rows])[0])  # dense numbers from 0
+    quality.rows_kept = len(events)
+    return events
+
+
+def _take(column: pd.Series, rows: np.ndarray):
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(column.cat.codes.to_numpy()[rows], dtype=column.dtype)
+    return column.to_numpy()[rows]
+
+
+def _report_missing(columns: dict[str, pd.Series], quality: DataQuality) -> None:
+    for name in REQUIRED:
+        quality.note("missing", FIELD_NAMES[name], columns[name].isna().to_numpy())
+    for event_type, names in MANDATORY_BY_EVENT.items():
+        for name in names:
+            hit = (columns["event_type"] == event_type) & columns[name].isna()
+            quality.note("missing", f"{FIELD_NAMES[name]} (on {event_type.lower()} events)", hit.to_numpy())
+
+
+def _drop(keep: np.ndarray, rule: np.ndarray, reason: str, quality: DataQuality) -> np.ndarray:
+    """`keep` without the rows `rule` hits, counting those still kept until now under `reason`."""
+    hit = keep & rule
+    quality.note("dropped", reason, hit)
+    return keep & ~hit
+
+
+def _pack(parts: list[np.ndarray]) -> np.ndarray:
+    """One int64 key per row from several non-negative integer codes: side by side in the bits
+    when they fit, otherwise combined pairwise and refactorised."""
+    widths = [max(int(part.max()), 0).bit_length() if len(part) else 0 for part in parts]
+    if sum(widths) <= 62:
+        key = np.zeros(len(parts[0]), dtype=np.int64)
+        for part, width in zip(parts, widths):
+            key = (key << width) | part.astype(np.int64)
+        return key
+    key = parts[0].astype(np.int64)
+    for part in parts[1:]:
+        key = pd.factorize(key * (int(part.max()) + 1) + part)[0].astype(np.int64)
+    return key
+
+
+def _codes(values) -> np.ndarray:
+    return pd.factorize(values, use_na_sentinel=False)[0]
+
+
+def _earlier_versions(columns: dict[str, pd.Series], person: np.ndarray, keep: np.ndarray,
+                      quality: DataQuality) -> np.ndarray:
+    """A mask of the kept rows that an other version of the same event supersedes.
+
+    The DHSC key is la code, person, start, client type and event type, plus for each type its
+    own fields (the end date, route of access, assessment type, or service type and component).
+    Rows are first matched on the cheap part of the key; only rows that share it are compared
+    in full, which on a single file is usually none."""
+    rows = np.flatnonzero(keep)
+    coarse = _pack([person[rows], _codes(columns["event_start_date"].to_numpy()[rows]),
+                    columns["event_type"].cat.codes.to_numpy()[rows] + 1, columns["client_type"].cat.codes.to_numpy()[rows] + 1])
+    rows = rows[pd.Series(coarse).duplicated(keep=False).to_numpy()]
+    superseded = np.zeros(len(keep), bool)
+    if not len(rows):
+        return superseded
+    part = {name: columns[name].iloc[rows].reset_index(drop=True) for name in columns}
+    kind = part["event_type"]
+    full = _pack([_codes(values) for values in (
+        part["la_code"], person[rows], part["event_start_date"], part["client_type"], kind,
+        part["event_end_date"].where(kind != "Service"), part["request_route_of_access"].where(kind == "Request"),
+        part["assessment_type"].where(kind == "Assessment"), part["service_type"].where(kind == "Service"),
+        part["service_component"].where(kind == "Service"))])
+    order = pd.DataFrame({
+        "key": full, "position": rows,
+        "period": part["reporting_period_end_date"].fillna(pd.Timestamp.min), "file": quality.file_of[rows],
+        "open": part["event_end_date"].isna(), "end": part["event_end_date"].fillna(pd.Timestamp.max),
+    }).sort_values(["key", "period", "file", "open", "end", "position"],
+                   ascending=[True, True, True, False, True, True], kind="stable")
+    superseded[order["position"].to_numpy()] = order["key"].duplicated(keep="last").to_numpy()
+    return superseded
+
+
+def _apply_deaths(columns: dict[str, pd.Series], person: np.ndarray, keep: np.ndarray,
+                  quality: DataQuality) -> np.ndarray:
+    """Give every kept row its person's latest recorded date of death; drop events that start after
+    it, and set an end after it (or a missing end) to it. Returns the rows still kept."""
+    death = np.full(len(keep), NAT)
+    death[keep] = pd.Series(columns["date_of_death"].to_numpy()[keep]).groupby(person[keep]).transform("max").to_numpy()
+    dead = ~np.isnat(death)
+    keep = _drop(keep, dead & (columns["event_start_date"].to_numpy() > death), "event starting after the date of death", quality)
+    end = columns["event_end_date"].to_numpy()
+    crop = keep & dead & (np.isnat(end) | (end > death))
+    quality.note("changed", "end date set to the date of death", crop)
+    columns["event_end_date"] = pd.Series(np.where(crop, death, end))
+    columns["date_of_death"] = pd.Series(death)
+    return keep

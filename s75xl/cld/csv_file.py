@@ -1,0 +1,74 @@
+"""Reading a CLD CSV file with Arrow's multi-threaded parser.
+
+Only the columns s75xl uses are parsed: names, postcodes and GP details are never even read
+into memory. Columns with few distinct values (dates and coded values) are dictionary-encoded
+while parsing, so each distinct text is decoded once (columns.py) with no per-row work in
+Python. Dates are deliberately not parsed by Arrow: its parser silently turns 31/02/2024 into
+2 March, where s75xl must report the value as invalid.
+
+UTF-8 is tried first, then Windows-1252 (what Excel's "CSV" writes). The delimiter is whichever
+of comma, semicolon, tab or pipe the header line uses most.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Collection
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as arrow_csv
+
+from ..errors import S75Error
+
+def _first_line(path: Path, encoding: str) -> str:
+    with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as handle:
+        return handle.readline()
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def read_csv(path: Path, choose: Callable[[list[str]], dict[str, str]], encoded: Collection[str]) -> pd.DataFrame:
+    """The chosen columns of a CSV file, named by field: `choose` maps the header to
+    {field: column}; the `encoded` fields come back as categoricals, the rest as Arrow text."""
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            line = _first_line(path, encoding)
+        except UnicodeDecodeError:
+            continue
+        if not line.strip():
+            raise S75Error(f"The CLD file {path} has no rows.")
+        delimiter = _delimiter(line)
+        wanted = choose(next(csv.reader([line], delimiter=delimiter)))
+        types = {column: pa.dictionary(pa.int32(), pa.large_string()) if field in encoded else pa.large_string()
+                 for field, column in wanted.items()}
+        try:
+            table = arrow_csv.read_csv(
+                path, read_options=arrow_csv.ReadOptions(encoding=encoding),
+                parse_options=arrow_csv.ParseOptions(delimiter=delimiter),
+                convert_options=arrow_csv.ConvertOptions(include_columns=list(wanted.values()), column_types=types,
+                                                         strings_can_be_null=True))
+        except pa.ArrowInvalid as exc:
+            if "UTF8" in str(exc) and encoding == "utf-8":
+                continue
+            raise S75Error(f"The CLD file {path} cannot be read as a table ({str(exc).splitlines()[0].rstrip('.')}).") from None
+        table = table.unify_dictionaries()
+        return pd.DataFrame({field: _to_pandas(table.column(column)) for field, column in wanted.items()}, copy=False)
+    raise S75Error(f"The CLD file {path} is neither UTF-8 nor Windows-1252 text.")
+
+
+def _to_pandas(column: pa.ChunkedArray):
+    """Dictionaries become categoricals (sharing one dictionary after unification); text stays
+    Arrow text, which is pandas' own string storage (no copy)."""
+    if not pa.types.is_dictionary(column.type):
+        return pd.arrays.ArrowStringArray(column)
+    dictionary = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.large_string())
+    indices = pa.chunked_array([chunk.indices for chunk in column.chunks], pa.int32())
+    codes = pc.fill_null(indices, -1).to_numpy() if len(indices) else np.zeros(0, np.int32)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(dictionary.to_pylist(), dtype=object))
