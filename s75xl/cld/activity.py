@@ -22,84 +22,78 @@ reason (mental health for Havering) and age band. Definitions [ours, where the s
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
-from .common import band, open_on, overlapping
+from .common import BAND_NAMES, band_codes, day
 from .periods import Period
-from .prepared import Prepared
-from .vocab import LONG_TERM, LT_COMMUNITY, LT_NURSING, LT_RESIDENTIAL
+from .prepared import PLACEMENT_KINDS, Prepared, Rows
 
 PLACEMENTS = {"Residential": "S75-RES", "Nursing": "S75-NUR", "Supported accommodation": "S75-SUP"}
-HOME_SUPPORT = "Home support or domiciliary care"
 
 
-def _placement_kind(services: pd.DataFrame) -> pd.Series:
-    kind = pd.Series(None, index=services.index, dtype=object)
-    kind[services["service_type"] == LT_RESIDENTIAL] = "Residential"
-    kind[services["service_type"] == LT_NURSING] = "Nursing"
-    kind[(services["service_type"] == LT_COMMUNITY) & (services["service_component"] == "Community supported living")] = "Supported accommodation"
-    return kind
-
-
-def _flows(services: pd.DataFrame, period: Period) -> dict[str, pd.Series]:
-    end = services["end"]
-    start = services["event_start_date"]
+def _flows(services: Rows, first: int, last: int) -> dict[str, np.ndarray]:
+    start, end = services.start, services.end
     return {
-        "OPEN-START": (start < period.start) & (end >= period.start),
-        "NEW": (start >= period.start) & (start <= period.end),
-        "ENDED": services["event_end_date"].between(period.start, period.end) & (start <= period.end),
-        "OPEN-END": (start <= period.end) & (end > period.end),
+        "OPEN-START": (start < first) & (end >= first),
+        "NEW": (start >= first) & (start <= last),
+        "ENDED": (end >= first) & (end <= last) & (start <= last),  # an open service's end (OPEN) is never inside
+        "OPEN-END": (start <= last) & (end > last),
     }
 
 
-def chosen_people(prep: Prepared, period: Period, psr: str | None, age_band: str | None) -> pd.Index:
-    """People whose latest known primary support reason and age band at the period end match."""
-    people = prep.people
-    keep = pd.Series(True, index=people.index)
+def chosen_people(prep: Prepared, period: Period, psr: str | None, age_band: str | None) -> np.ndarray | None:
+    """A mask over people: latest known primary support reason and age band at the period end
+    match; None when nothing is filtered."""
+    if psr is None and age_band is None:
+        return None
+    keep = np.ones(prep.n_people, bool)
     if psr:
-        keep &= people["psr"] == psr
+        keep &= prep.people["psr"] == prep.code("primary_support_reason", psr)
     if age_band:
-        keep &= band(prep.age(people["date_of_birth"], pd.Series(period.end, index=people.index))) == age_band
-    return people.index[keep]
+        keep &= band_codes(prep.people_ages(day(period.end))) == BAND_NAMES.index(age_band)
+    return keep
 
 
 def activity_counts(prep: Prepared, period: Period, *, psr: str | None = None,
                     age_band: str | None = None) -> list[dict]:
     """All the activity measures for a period, as rows of the results table."""
     label = " ".join(p for p in (psr, age_band) if p) or "All"
-    filtered = psr is not None or age_band is not None
-    people = chosen_people(prep, period, psr, age_band) if filtered else None
-    placements, home = prep.placements, prep.home_support
-    users = prep.users
-    if people is not None:
-        placements = placements[placements["person_id"].isin(people)]
-        home = home[home["person_id"].isin(people)]
-        users = users[users["person_id"].isin(people)]
+    people = chosen_people(prep, period, psr, age_band)
+
+    def chosen(rows: Rows) -> np.ndarray:
+        return np.ones(len(rows), bool) if people is None else people[rows.person]
+
+    first, last = day(period.start), day(period.end)
     rows = []
-    for name, counts in _flows(placements, period).items():
+    placements = prep.placements
+    mine = chosen(placements)
+    for name, counts in _flows(placements, first, last).items():
+        per_kind = np.bincount(placements.kind[counts & mine], minlength=len(PLACEMENT_KINDS))
         for kind, prefix in PLACEMENTS.items():
-            rows.append({"measure": f"{prefix}-{name}", "breakdown": label,
-                         "numerator": int((counts & (placements["kind"] == kind)).sum())})
-        rows.append({"measure": f"S75-PLACE-{name}", "breakdown": label, "numerator": int(counts.sum())})
-    for name, counts in _flows(home, period).items():
-        rows.append({"measure": f"S75-DOM-{name}", "breakdown": label, "numerator": int(counts.sum())})
-    active = overlapping(users, period.start, period.end)
-    equipment = active[active["service_component"] == "Equipment"]
-    rows.append({"measure": "S75-TELECARE", "breakdown": label, "numerator": equipment["person_id"].nunique(),
-                 "denominator": active["person_id"].nunique()})
-    rows += _reviews(prep, people, users, period, label)
-    return rows
+            rows.append({"measure": f"{prefix}-{name}", "breakdown": label, "numerator": int(per_kind[PLACEMENT_KINDS.index(kind)])})
+        rows.append({"measure": f"S75-PLACE-{name}", "breakdown": label, "numerator": int(per_kind.sum())})
+    home = prep.home_support
+    mine = chosen(home)
+    for name, counts in _flows(home, first, last).items():
+        rows.append({"measure": f"S75-DOM-{name}", "breakdown": label, "numerator": int((counts & mine).sum())})
+    users = prep.users
+    active = users.overlapping(first, last) & chosen(users)
+    equipment = active & (users.service_component == prep.code("service_component", "Equipment"))
+    rows.append({"measure": "S75-TELECARE", "breakdown": label, "numerator": len(np.unique(users.person[equipment])),
+                 "denominator": len(np.unique(users.person[active]))})
+    return rows + _reviews(prep, people, first, last, label)
 
 
-def _reviews(prep: Prepared, people: pd.Index | None, users: pd.DataFrame, period: Period, label: str) -> list[dict]:
-    reviews = prep.reviews if people is None else prep.reviews[prep.reviews["person_id"].isin(people)]
-    planned = reviews[(reviews["review_reason"] == "Planned") & reviews["event_end_date"].between(period.start, period.end)]
-    on_time = planned["event_end_date"] <= planned["due"]
-    lts_now = open_on(users[users["service_type"].isin(LONG_TERM)], period.end)
-    current = pd.Series(lts_now["person_id"].unique())
-    reviewed = reviews.loc[reviews["event_end_date"] <= period.end, "person_id"].unique()
+def _reviews(prep: Prepared, people: np.ndarray | None, first: int, last: int, label: str) -> list[dict]:
+    reviews = prep.reviews
+    mine = np.ones(len(reviews), bool) if people is None else people[reviews.person]
+    planned = mine & (reviews.review_reason == prep.code("review_reason", "Planned")) & \
+        (reviews.end >= first) & (reviews.end <= last)
+    on_time = planned & (reviews.end <= reviews.due)
+    lts = prep.long_term
+    current = np.unique(lts.person[lts.open_on(last) & (True if people is None else people[lts.person])])
+    never_reviewed = prep.first_review[current] > last
     return [
-        {"measure": "S75-REVIEW-ON-TIME", "breakdown": label, "numerator": int(on_time.sum()), "denominator": len(planned)},
-        {"measure": "S75-NO-REVIEW", "breakdown": label, "numerator": int((~current.isin(reviewed)).sum()),
-         "denominator": len(current)},
+        {"measure": "S75-REVIEW-ON-TIME", "breakdown": label, "numerator": int(on_time.sum()), "denominator": int(planned.sum())},
+        {"measure": "S75-NO-REVIEW", "breakdown": label, "numerator": int(never_reviewed.sum()), "denominator": len(current)},
     ]

@@ -1,6 +1,6 @@
 """ASCOF measures from CLD, by DHSC's 2024-25 method (shared/reference/cld.md section 3).
 
-Each function takes the events table from `read_cld` and a Period and returns rows of
+Each function takes the prepared events (prepared.py) and a Period and returns rows of
 (measure, breakdown, numerator, denominator). DHSC's method is the default; where NHS England's
 2023-24 code differs in a way a council may want to reproduce, ``method="nhse"`` gives it, and
 the difference is written beside the code. Choices of ours, where the reference is silent or
@@ -10,24 +10,20 @@ unverified, are marked [ours].
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from .common import BANDS, alive_on, band, open_on, overlapping
+from .common import OLDER, UNDER_18, UNKNOWN_AGE, WORKING_AGE, band_codes, by_band, day, last_per_person, first_per_person
+from .episodes import ST_RES_NURSING
 from .periods import Period
-from .prepared import ST_RES_NURSING, Prepared
-from .vocab import (CARER_DIRECT, CARER_INVOLVING, COMMISSIONED, DP, LD_PSR, LT_COMMUNITY,
-                    LT_NURSING, LT_PRISON, LT_RESIDENTIAL, PAID, PB, SETTLED, ST_LOW, ST_OTHER)
+from .prepared import Prepared
+from .vocab import LD_PSR, LT_COMMUNITY, LT_NURSING, LT_PRISON, LT_RESIDENTIAL, PAID, SETTLED, ST_LOW, ST_OTHER
 
 
 def _rows(measure: str, groups: dict[str, tuple[int, int]]) -> list[dict]:
     return [{"measure": measure, "breakdown": b, "numerator": n, "denominator": d} for b, (n, d) in groups.items()]
 
 
-def _by_band(frame: pd.DataFrame, numerator: pd.Series, bands=BANDS, total: bool = True) -> dict[str, tuple[int, int]]:
-    out = {b: (int(numerator[frame["band"] == b].sum()), int((frame["band"] == b).sum())) for b in bands}
-    if total:
-        out["Total"] = (int(numerator.sum()), len(frame))
-    return out
+def _days(period: Period) -> tuple[int, int]:
+    return day(period.start), day(period.end)
 
 
 # ------------------------------------------------------------------------------------------- 2A
@@ -47,13 +43,17 @@ def ascof_2a(prep: Prepared, period: Period) -> list[dict]:
     episodes ending in the period, aged 18+ at the end (or unknown), not dead before the start.
     NHSE ("nhse"): episodes joined within 1 day and a 3-day sequel window; its further condition,
     that the episode follows a request from a new client (SALT STS001), is not reproduced [ours].
-    The episodes and their sequels are worked out once (prepared.py); here they are filtered.
+    The episodes and their sequels are worked out once (episodes.py); here they are filtered.
     """
     e = prep.episodes
-    e = e[(e["end"] >= period.start) & (e["end"] <= period.end) & (e["death"].isna() | (e["death"] >= e["start"])) &
-          (e["age"].isna() | (e["age"] >= 18)) & e["new"]]
-    kept = e[e["sequel"].isin(DENOMINATOR_2A)].assign(band=lambda f: band(f["age"]))
-    return _rows("2A", _by_band(kept, kept["sequel"].isin(NUMERATOR_2A)))
+    if "counted" not in e:
+        e["counted"] = e["new"] & (e["death"] >= e["start"]) & ((e["age"] == UNKNOWN_AGE) | (e["age"] >= 18)) & \
+            np.asarray(e["sequel"].isin(list(DENOMINATOR_2A)))
+        e["successful"] = np.asarray(e["sequel"].isin(list(NUMERATOR_2A)))
+        e["band"] = band_codes(e["age"])
+    first, last = _days(period)
+    kept = e["counted"] & (e["end"] >= first) & (e["end"] <= last)
+    return _rows("2A", by_band(e["band"][kept], e["successful"][kept]))
 
 
 # ------------------------------------------------------------------------------------- 2B / 2C
@@ -67,19 +67,18 @@ def ascof_2b_2c(prep: Prepared, period: Period) -> list[dict]:
     "new" means no residential or nursing service started before the period at all.
     """
     a = prep.admissions
-    a = a[(a["event_start_date"] >= period.start) & (a["event_start_date"] <= period.end) &
-          (a["date_of_death"].isna() | (a["date_of_death"] >= period.start))]
+    first, last = _days(period)
+    kept = (a.start >= first) & (a.start <= last) & a.alive_on(first)
     if prep.method == "nhse":
-        a = a[a["first_start"] >= period.start]
-        bands = band(prep.age(a["date_of_birth"], pd.Series(period.end, index=a.index)))
+        kept &= a.first_start >= first
+        bands = band_codes(a.age(last))
     else:
-        a = a[a["new"]]
-        bands = a["band_at_start"]
-    a = a.assign(band=bands)
-    a = a[a["band"].isin(BANDS)]
-    people = a.sort_values("band").groupby("person_id")["band"].first()  # "18-64" sorts before "65+"
-    return [{"measure": "2B", "breakdown": "18-64", "numerator": int((people == "18-64").sum()), "denominator": None},
-            {"measure": "2C", "breakdown": "65+", "numerator": int((people == "65+").sum()), "denominator": None}]
+        kept &= a.new
+        bands = a.band_at_start
+    working_age = np.unique(a.person[kept & (bands == WORKING_AGE)])
+    older = np.setdiff1d(np.unique(a.person[kept & (bands == OLDER)]), working_age)  # the lower band wins
+    return [{"measure": "2B", "breakdown": "18-64", "numerator": len(working_age), "denominator": None},
+            {"measure": "2C", "breakdown": "65+", "numerator": len(older), "denominator": None}]
 
 
 # ------------------------------------------------------------------------------------------- 2E
@@ -96,90 +95,54 @@ def ascof_2e(prep: Prepared, period: Period) -> list[dict]:
     event start; no inference from the component.
     """
     lts = prep.long_term
+    first, last = _days(period)
+    kept = lts.overlapping(first, last) & lts.alive_on(first)
     if prep.method == "nhse":
-        lts = lts[lts["service_type"] != LT_PRISON]
-    lts = alive_on(overlapping(lts, period.start, period.end), period.start)
-    latest = lts.drop_duplicates("person_id", keep="last").set_index("person_id")  # long_term is sorted by end
-    people = prep.people.reindex(latest.index)
-    status = people["accommodation_by_start" if prep.method == "nhse" else "accommodation"].astype(object).fillna("Unknown")
-    settled = status.isin(SETTLED)
+        kept &= lts.service_type != prep.code("service_type", LT_PRISON)
+    latest = last_per_person(lts.person, kept)  # long_term is sorted by person, then end
+    person = lts.person[latest]
+    status = prep.people["accommodation_by_start" if prep.method == "nhse" else "accommodation"][person]
+    settled = np.isin(status, prep.codes("accommodation_status", SETTLED))
     if prep.method != "nhse":
-        component = latest["service_component"].astype(object)
-        inferred = component.isin(["Shared Lives", "Extra care housing", "Community supported living"]) | \
-            ((latest["service_type"] == LT_COMMUNITY) & (component == "Home support or domiciliary care"))
-        settled = settled | ((status == "Unknown") & inferred)
-    latest = latest.assign(band=band(prep.age(latest["date_of_birth"], latest["end"].clip(upper=period.end))))
-    keep = latest["band"] != "Under 18"
-    latest, settled, people = latest[keep], settled[keep], people[keep]
-    ld = (people["psr"] == LD_PSR) & (latest["band"] == "18-64")
-    return _rows("2E(2)", _by_band(latest, settled)) + \
+        component = lts.service_component[latest]
+        inferred = np.isin(component, prep.codes("service_component", ("Shared Lives", "Extra care housing", "Community supported living"))) | \
+            ((lts.service_type[latest] == prep.code("service_type", LT_COMMUNITY)) &
+             (component == prep.code("service_component", "Home support or domiciliary care")))
+        settled |= (status == prep.code("accommodation_status", "Unknown")) & inferred
+    bands = band_codes(prep.births.age(np.minimum(lts.end[latest], last), lts.positions[latest]))
+    adult = bands != UNDER_18
+    bands, settled, person = bands[adult], settled[adult], person[adult]
+    ld = (prep.people["psr"][person] == prep.code("primary_support_reason", LD_PSR)) & (bands == WORKING_AGE)
+    return _rows("2E(2)", by_band(bands, settled)) + \
         _rows("2E(1)", {"18-64": (int(settled[ld].sum()), int(ld.sum()))})
 
 
 # ------------------------------------------------------------------------------------------- 3D
 
-SETTING_RANK = [
-    (LT_NURSING, None, 1), (LT_RESIDENTIAL, None, 2), (LT_COMMUNITY, DP, 3), (LT_COMMUNITY, PB, 4),
-    (LT_COMMUNITY, COMMISSIONED, 5), (LT_COMMUNITY, "", 6), (LT_PRISON, PB, 7), (LT_PRISON, COMMISSIONED, 8),
-    (LT_PRISON, "", 9),
-]
-
-
-def setting_rank(rows: pd.DataFrame) -> pd.Series:
-    """The SALT LTS001 hierarchy of a long-term service row (cld.md 2.5)."""
-    mechanism = rows["delivery_mechanism"].astype(object).where(rows["service_component"] != DP, DP).fillna("")
-    community = rows["service_type"] == LT_COMMUNITY
-    prison = rows["service_type"] == LT_PRISON
-    mechanism = mechanism.where(community | prison, "")
-    mechanism = mechanism.where(~(prison & (mechanism == DP)), "")  # no direct payments in prison
-    mechanism = mechanism.where(mechanism.isin([DP, PB, COMMISSIONED]), "")
-    rank = pd.Series(np.nan, index=rows.index)
-    for service_type, mech, value in SETTING_RANK:
-        hit = (rows["service_type"] == service_type) & (True if mech is None else mechanism == mech)
-        rank[hit & rank.isna()] = value
-    return rank
-
-
 def ascof_3d(prep: Prepared, period: Period) -> list[dict]:
     """3D: self-directed support and direct payments (old 1C).
 
     Clients (parts 1A, 2A): a snapshot of long-term services open at the period end, each person
-    at their highest setting; the denominator is people whose highest setting is community;
-    1A counts direct payments and council-managed personal budgets, 2A direct payments only.
-    Carers (parts 1B, 2B): unpaid carers with an event in the period, each at their best support
-    category; the denominator is direct payment, personal budget and commissioned support only.
+    at their highest setting (cld.md 2.5, prepared.py); the denominator is people whose highest
+    setting is community; 1A counts direct payments and council-managed personal budgets, 2A
+    direct payments only. Carers (parts 1B, 2B): unpaid carers with an event in the period, each
+    at their best support category; the denominator is direct payment, personal budget and
+    commissioned support only.
     """
-    day = period.end
-    lts = alive_on(open_on(prep.settings, day), day)
-    top = lts.drop_duplicates("person_id", keep="first").set_index("person_id")  # settings are sorted by rank
-    top["band"] = band(prep.age(top["date_of_birth"], pd.Series(day, index=top.index)))
-    top = top[top["band"] != "Under 18"]
-    community = top[top["rank"].between(3, 6)]
-    rows = _rows("3D(1A)", _by_band(community, community["rank"].isin([3, 4]))) + \
-        _rows("3D(2A)", _by_band(community, community["rank"] == 3))
-    return rows + _carers_3d(prep.carers, period)
-
-
-def _carers_3d(carers: pd.DataFrame, period: Period) -> list[dict]:
-    carers = alive_on(overlapping(carers, period.start, period.end), period.start)
-    info = carers["event_outcome"] == "NFA: Information and advice or signposting"
-    no_type = carers["service_type"].isna()
-    assessment_or_review = carers["event_type"].isin(["Assessment", "Review"])
-    carers = carers[(no_type & info) | carers["service_type"].isin([CARER_DIRECT, CARER_INVOLVING]) |
-                    (assessment_or_review & no_type)]
-    direct = carers["service_type"] == CARER_DIRECT
-    mechanism = carers["delivery_mechanism"].astype(object).where(carers["service_component"] != DP, DP)
-    category = pd.Series(6, index=carers.index)
-    category[assessment_or_review[carers.index] & ~info[carers.index]] = 5
-    category[carers["service_type"] == CARER_INVOLVING] = 5
-    category[direct] = 4
-    category[direct & (mechanism == COMMISSIONED)] = 3
-    category[direct & (mechanism == PB)] = 2
-    category[direct & (mechanism == DP)] = 1
-    best = category.groupby(carers["person_id"]).min()
-    supported = best[best <= 3]
-    return [{"measure": "3D(1B)", "breakdown": "Total", "numerator": int((supported <= 2).sum()), "denominator": len(supported)},
-            {"measure": "3D(2B)", "breakdown": "Total", "numerator": int((supported == 1).sum()), "denominator": len(supported)}]
+    first, last = _days(period)
+    s = prep.settings
+    top = first_per_person(s.person, s.open_on(last) & s.alive_on(last))  # settings are sorted by person, then rank
+    bands = band_codes(prep.births.age(last, s.positions[top]))
+    rank = s.rank[top][bands != UNDER_18]
+    bands = bands[bands != UNDER_18]
+    community = (rank >= 3) & (rank <= 6)
+    rows = _rows("3D(1A)", by_band(bands[community], np.isin(rank[community], [3, 4]))) + \
+        _rows("3D(2A)", by_band(bands[community], rank[community] == 3))
+    carers = prep.carer_support
+    best = carers.category[first_per_person(carers.person, carers.overlapping(first, last) & carers.alive_on(first))]
+    return rows + [
+        {"measure": "3D(1B)", "breakdown": "Total", "numerator": int((best <= 2).sum()), "denominator": len(best)},
+        {"measure": "3D(2B)", "breakdown": "Total", "numerator": int((best == 1).sum()), "denominator": len(best)}]
 
 
 # ------------------------------------------------------------------------------------------- 1E
@@ -193,12 +156,13 @@ def ascof_1e(prep: Prepared, period: Period) -> list[dict]:
     also excluded people detained under the Mental Health Act; CLD has no such field.
     """
     lts = prep.long_term
-    lts = alive_on(overlapping(lts[lts["service_type"] != LT_PRISON], period.start, period.end), period.start)
-    people = prep.people.loc[lts["person_id"].unique()]
-    age = prep.age(people["date_of_birth"], pd.Series(period.end, index=people.index))
-    cohort = people[(people["psr"] == LD_PSR) & age.between(18, 64)]
-    return [{"measure": "1E", "breakdown": "18-64", "numerator": int(cohort["employment"].isin(PAID).sum()),
-             "denominator": len(cohort)}]
+    first, last = _days(period)
+    kept = lts.overlapping(first, last) & lts.alive_on(first) & (lts.service_type != prep.code("service_type", LT_PRISON))
+    person = np.unique(lts.person[kept])
+    age = prep.people["births"].age(last, person)
+    cohort = person[(prep.people["psr"][person] == prep.code("primary_support_reason", LD_PSR)) & (age >= 18) & (age <= 64)]
+    paid = np.isin(prep.people["employment"][cohort], prep.codes("employment_status", PAID))
+    return [{"measure": "1E", "breakdown": "18-64", "numerator": int(paid.sum()), "denominator": len(cohort)}]
 
 
 DERIVATIONS = (ascof_2a, ascof_2b_2c, ascof_2e, ascof_3d, ascof_1e)

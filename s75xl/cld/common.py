@@ -1,8 +1,13 @@
-"""Helpers every CLD derivation shares: ages, overlaps, snapshots, latest-known attributes.
+"""Helpers every CLD derivation shares: day numbers, ages, age bands, per-person picks.
+
+The derivations run for many periods over up to a million events, so they work on numpy arrays:
+dates are whole day numbers (days since 1970-01-01), an open service ends on day OPEN, and a
+person who has not died dies on day NEVER. Persons are the dense numbers 0..n-1 the reader gave.
 
 Ages (cld.md 2.3): a council's file has the full date of birth, so age is exact, in completed
-years. ``proxy_dob=True`` reproduces the national method instead, where only the birth month is
-known: date of birth = the 1st of the birth month, age = floor(days / 365.25).
+years: (yyyymmdd of the day - yyyymmdd of birth) // 10000. ``proxy_dob=True`` reproduces the
+national method instead, where only the birth month is known: date of birth = the 1st of the
+birth month, age = floor(days / 365.25).
 """
 
 from __future__ import annotations
@@ -10,97 +15,147 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-
-OPEN_END = pd.Timestamp("2262-04-01")  # stands in for a missing end date (an open service)
+OPEN = 10_000_000  # the day an open service ends: after any real date
+NEVER = 10_000_000  # the day of death of someone alive
+UNKNOWN_AGE = -1
 BANDS = ("18-64", "65+")
+BAND_NAMES = ("Under 18", "18-64", "65+")  # band codes 0, 1, 2; -1 where the age is unknown
+UNDER_18, WORKING_AGE, OLDER = 0, 1, 2
 
 
-def end_filled(events: pd.DataFrame) -> pd.Series:
-    return events["event_end_date"].fillna(OPEN_END)
+def days_of(values, missing: int) -> np.ndarray:
+    """Day numbers of datetime values; `missing` where there is no date."""
+    dates = np.asarray(values, dtype="datetime64[ns]")
+    out = dates.astype("datetime64[D]").astype(np.int64)
+    out[np.isnat(dates)] = missing
+    return out
+
+
+def day(stamp: pd.Timestamp) -> int:
+    return int(np.datetime64(stamp, "D").astype(np.int64))
+
+
+def ymd(days: np.ndarray) -> np.ndarray:
+    """yyyymmdd numbers of day numbers (whose order and differences give ages)."""
+    dates = np.asarray(days, dtype=np.int64).astype("datetime64[D]")
+    months = dates.astype("datetime64[M]")
+    years = months.astype("datetime64[Y]").astype(np.int64) + 1970
+    return years * 10000 + (months.astype(np.int64) % 12 + 1) * 100 + (dates - months).astype(np.int64) + 1
+
+
+class Births:
+    """Dates of birth, ready for ages at many days."""
+
+    def __init__(self, date_of_birth, proxy_dob: bool):
+        dates = np.asarray(date_of_birth, dtype="datetime64[ns]")
+        self.known = ~np.isnat(dates)
+        self.proxy_dob = proxy_dob
+        birth_days = days_of(dates, 0)
+        self.key = np.where(self.known, ymd(birth_days), 0)
+        self.first_of_month = dates.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+    def age(self, at_days, rows=None) -> np.ndarray:
+        """Age in completed years at a day (or a day per row); UNKNOWN_AGE without a birth date."""
+        known = self.known if rows is None else self.known[rows]
+        if self.proxy_dob:
+            first = self.first_of_month if rows is None else self.first_of_month[rows]
+            ages = np.floor((np.asarray(at_days) - first) / 365.25).astype(np.int64)
+        else:
+            key = self.key if rows is None else self.key[rows]
+            ages = (ymd(at_days) - key) // 10000
+        return np.where(known, ages, UNKNOWN_AGE)
+
+
+def band_codes(ages: np.ndarray) -> np.ndarray:
+    """0 under 18, 1 for 18-64, 2 for 65+, -1 for an unknown age."""
+    return np.select([ages == UNKNOWN_AGE, ages < 18, ages <= 64], [-1, UNDER_18, WORKING_AGE], OLDER)
+
+
+def by_band(bands: np.ndarray, numerator: np.ndarray) -> dict[str, tuple[int, int]]:
+    """(numerator, denominator) for 18-64, 65+ and the total (which counts unknown ages too)."""
+    out = {name: (int(numerator[bands == code].sum()), int((bands == code).sum()))
+           for name, code in (("18-64", WORKING_AGE), ("65+", OLDER))}
+    out["Total"] = (int(numerator.sum()), len(bands))
+    return out
+
+
+def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
+    """Mask of the first row of each run of equal keys in a sorted array."""
+    return np.r_[True, sorted_keys[1:] != sorted_keys[:-1]] if len(sorted_keys) else np.zeros(0, bool)
+
+
+def first_per_person(person: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Positions of each person's first masked row, for rows sorted by person."""
+    rows = np.flatnonzero(mask)
+    return rows[group_starts(person[rows])]
+
+
+def last_per_person(person: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Positions of each person's last masked row, for rows sorted by person."""
+    rows = np.flatnonzero(mask)
+    ends = np.r_[group_starts(person[rows])[1:], True] if len(rows) else np.zeros(0, bool)
+    return rows[ends]
+
+
+def running_max(person: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For rows sorted by person: the largest value so far within each person's rows."""
+    if not len(person):
+        return np.zeros(0, np.int64)
+    group = np.cumsum(group_starts(person)) - 1
+    low = int(values.min())
+    span = int(values.max()) - low + 2  # each person's values are lifted above every earlier person's
+    return np.maximum.accumulate(group * span + (values - low + 1)) - group * span + low - 1
+
+
+def earlier_max(person: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """For rows sorted by person and start: the latest `end` among the same person's rows that
+    start strictly earlier; -OPEN where there is none."""
+    n = len(person)
+    if not n:
+        return np.zeros(0, np.int64)
+    group = np.cumsum(group_starts(person)) - 1
+    running = running_max(person, end)
+    new_run = np.r_[True, (person[1:] != person[:-1]) | (start[1:] != start[:-1])]
+    run_first = np.maximum.accumulate(np.where(new_run, np.arange(n), 0))
+    before = run_first - 1
+    same_person = (before >= 0) & (group[np.maximum(before, 0)] == group)
+    return np.where(same_person, running[np.maximum(before, 0)], -OPEN)
+
+
+def count_people(person: np.ndarray, mask: np.ndarray) -> int:
+    return len(np.unique(person[mask]))
 
 
 def age_at(dob: pd.Series, when, proxy_dob: bool = False) -> pd.Series:
-    """Age in completed years at a date (or a Series of dates); NaN where the birth date is unknown."""
+    """Age in completed years at a date (or a Series of dates); NaN where the birth date is
+    unknown. For the local extracts, which are small and arrive as Series."""
     when = pd.Series(when, index=dob.index) if not isinstance(when, pd.Series) else when
-    if proxy_dob:
-        first = dob.dt.to_period("M").dt.to_timestamp()
-        return np.floor((when - first).dt.days / 365.25)
-    years = when.dt.year - dob.dt.year
-    before_birthday = (when.dt.month < dob.dt.month) | ((when.dt.month == dob.dt.month) & (when.dt.day < dob.dt.day))
-    return (years - before_birthday.astype(float)).where(dob.notna())
+    births = Births(dob.to_numpy(), proxy_dob)
+    ages = births.age(days_of(when.to_numpy(), 0))
+    return pd.Series(np.where(ages == UNKNOWN_AGE, np.nan, ages), index=dob.index)
 
 
-BAND_NAMES = ("Under 18", "18-64", "65+")
+def latest_known(person: np.ndarray, codes: np.ndarray, order: list[np.ndarray], n_people: int,
+                 unknown: int) -> np.ndarray:
+    """Each person's latest known code of one attribute (cld.md 2.6).
 
-
-def band(age: pd.Series) -> pd.Series:
-    """18-64, 65+, "Under 18" or missing (unknown age), as a categorical."""
-    values = age.to_numpy(dtype=float)
-    codes = np.select([values < 18, values <= 64, values >= 65], [0, 1, 2], -1)
-    return pd.Series(pd.Categorical.from_codes(codes, categories=BAND_NAMES), index=age.index)
-
-
-def _ends(events: pd.DataFrame) -> pd.Series:
-    return events["end"] if "end" in events else end_filled(events)
-
-
-def overlapping(events: pd.DataFrame, start, end) -> pd.DataFrame:
-    """Events active at any point between start and end (inclusive)."""
-    return events[(events["event_start_date"] <= end) & (_ends(events) >= start)]
-
-
-def open_on(events: pd.DataFrame, day) -> pd.DataFrame:
-    """Services open on a day: started on or before it and not ended before it."""
-    return events[(events["event_start_date"] <= day) & (_ends(events) >= day)]
-
-
-def alive_on(events: pd.DataFrame, day) -> pd.DataFrame:
-    return events[events["date_of_death"].isna() | (events["date_of_death"] >= day)]
-
-
-def latest_known(events: pd.DataFrame, columns: str | list[str],
-                 order: tuple[str, ...] = ("reporting_period_end_date", "_end", "event_start_date"),
-                 unknown: str = "Unknown") -> pd.Series | pd.DataFrame:
-    """Each person's latest known value of one attribute (a Series) or several (a DataFrame).
-
-    cld.md 2.6: a known value beats Unknown or missing; among known values the latest by `order`
-    wins (a missing end date counts as latest); if the latest rows tie and disagree, the answer
-    is Unknown. The rows are sorted once for all the columns.
-    """
-    names = [columns] if isinstance(columns, str) else list(columns)
-    keys = [(end_filled(events) if c == "_end" else events[c]).to_numpy("datetime64[ns]").astype(np.int64) for c in order]
-    person = events["person_id"].to_numpy()
-    idx = np.lexsort([*reversed(keys), person])  # by person, then the order keys
-    people = pd.Index(pd.unique(person[idx]), name="person_id")
-    out = pd.DataFrame(index=people)
-    for name in names:
-        values = events[name]
-        if not isinstance(values.dtype, pd.CategoricalDtype):
-            values = values.astype("category")
-        categories = values.cat.categories
-        codes_all = values.cat.codes.to_numpy()
-        unknown_code = categories.get_loc(unknown) if unknown in categories else -2
-        known = (codes_all >= 0) & (codes_all != unknown_code)
-        sub = idx[known[idx]]  # known rows, still in order
-        person_sorted = person[sub]
-        codes = codes_all[sub]
-        if len(sub):
-            stacked = np.vstack([k[sub] for k in keys])
-            new_person = np.r_[True, person_sorted[1:] != person_sorted[:-1]]
-            last = np.r_[new_person[1:], True]
-            # tie blocks: runs of rows with the same person and equal keys; the final one holds the winner
-            block = np.cumsum(new_person | np.r_[True, (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)])
-            in_final_block = block == block[last][np.cumsum(new_person) - 1]
-            final = pd.DataFrame({"person": person_sorted[in_final_block], "code": codes[in_final_block]})
-            conflicted = (final.groupby("person")["code"].nunique() > 1).reindex(person_sorted[last], fill_value=False)
-            winner_codes = np.where(conflicted.to_numpy(), unknown_code, codes[last])
-        else:
-            last = np.zeros(0, bool)
-            winner_codes = np.zeros(0, dtype=codes_all.dtype)
-        full = pd.Series(unknown_code, index=people, dtype="int64")
-        full.loc[person_sorted[last]] = winner_codes
-        if unknown not in categories:
-            categories = categories.append(pd.Index([unknown]))
-            full[full == -2] = len(categories) - 1
-        out[name] = pd.Categorical.from_codes(full.to_numpy(), categories=categories)
-    return out[names[0]] if isinstance(columns, str) else out
+    A known value (code >= 0 and not `unknown`) beats an unknown or missing one; among known
+    values the latest by `order` (day numbers, most significant first) wins; if the latest rows
+    tie and disagree, the answer is unknown. People with no known value get `unknown`."""
+    known = (codes >= 0) & (codes != unknown)
+    rows = np.flatnonzero(known)
+    sort = np.lexsort([*(key[rows] for key in reversed(order)), person[rows]])
+    rows = rows[sort]
+    who = person[rows]
+    last = np.r_[who[1:] != who[:-1], True] if len(rows) else np.zeros(0, bool)
+    # rows tying with their person's last row on every order key form that person's final block
+    group = np.cumsum(group_starts(who)) - 1
+    last_rows = rows[last]
+    ties = np.ones(len(rows), bool)
+    for key in order:
+        ties &= key[rows] == key[last_rows][group]
+    disagree = ties & (codes[rows] != codes[last_rows][group])
+    out = np.full(n_people, unknown, dtype=np.int64)
+    out[who[last]] = codes[last_rows]
+    out[who[disagree]] = unknown
+    return out

@@ -2,193 +2,263 @@
 
 Derivations run for many periods (twelve months and the year, say). What each person is (their
 latest known support reason, accommodation and employment), which short-term episodes there are
-and what followed them, and which admissions were new, are the same for every period; only the
-window changes. `Prepared` works these out once, lazily, so each period is a cheap filter.
+and what followed them, which admissions were new, each long-term service's setting rank and
+when each review was due, are the same for every period; only the window changes. `Prepared`
+works these out once, lazily, as numpy arrays (common.py), so each period is a few cheap masks.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
-from .common import age_at, band, end_filled, latest_known
-from .vocab import (CARER, CARER_BY_ASSOCIATION, LONG_TERM, LT_COMMUNITY, LT_NURSING, LT_PRISON, LT_RESIDENTIAL, OUTCOME_RANK, SERVICE_USER,
-                    ST_LOW, ST_MAX, ST_OTHER)
+from .common import NEVER, OPEN, Births, band_codes, days_of, earlier_max, group_starts, latest_known
+from .episodes import short_term_episodes
+from .vocab import (CARER, CARER_BY_ASSOCIATION, CARER_DIRECT, COMMISSIONED, DP, LONG_TERM, LT_COMMUNITY, LT_NURSING,
+                    LT_PRISON, LT_RESIDENTIAL, PB, SERVICE_USER)
 
-ST_RES_NURSING = "Short term support: Residential or Nursing care"
-# The service hierarchy used for a 2A sequel (cld.md 3.1 step 3): LTS001 order. Where the relabelled
-# short-term residential/nursing care sits is not stated; we put it after prison [ours].
-SEQUEL_SERVICE_RANK = {LT_NURSING: 1, LT_RESIDENTIAL: 2, LT_COMMUNITY: 3, LT_PRISON: 4, ST_RES_NURSING: 5,
-                       ST_MAX: 6, ST_LOW: 7, ST_OTHER: 8}
-PROGRESS_PENALTY = 100  # NFA outcomes beat "progress / continuation" ones (cld.md 3.1 step 4)
+# The SALT LTS001 setting hierarchy (cld.md 2.5): service type and delivery mechanism -> rank.
+SETTING_RANK = [
+    (LT_NURSING, None, 1), (LT_RESIDENTIAL, None, 2), (LT_COMMUNITY, DP, 3), (LT_COMMUNITY, PB, 4),
+    (LT_COMMUNITY, COMMISSIONED, 5), (LT_COMMUNITY, "", 6), (LT_PRISON, PB, 7), (LT_PRISON, COMMISSIONED, 8),
+    (LT_PRISON, "", 9),
+]
+PLACEMENT_KINDS = ("Residential", "Nursing", "Supported accommodation")
+
+
+class Rows:
+    """Some events (by position, in a chosen order) whose columns are taken when first used:
+    ``rows.start``, ``rows.person``, ``rows.service_type`` (category codes) and so on."""
+
+    def __init__(self, prep: Prepared, positions: np.ndarray):
+        self._prep = prep
+        self.positions = positions
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        values = self._prep.column(name)[self.positions]
+        setattr(self, name, values)
+        return values
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def age(self, at_days) -> np.ndarray:
+        return self._prep.births.age(at_days, self.positions)
+
+    def overlapping(self, first: int, last: int) -> np.ndarray:
+        """Active at any point between two days (inclusive)."""
+        return (self.start <= last) & (self.end >= first)
+
+    def open_on(self, on: int) -> np.ndarray:
+        return (self.start <= on) & (self.end >= on)
+
+    def alive_on(self, on: int) -> np.ndarray:
+        return self.death >= on
 
 
 class Prepared:
     """An events table from `read_cld` with its period-independent facts."""
 
     def __init__(self, events: pd.DataFrame, *, method: str = "dhsc", proxy_dob: bool = False):
-        self.events = events.assign(end=end_filled(events))
+        self.events = events
         self.method = method
         self.proxy_dob = proxy_dob
+        self.n_people = int(events["person_id"].max()) + 1 if len(events) else 0
+        self._columns: dict[str, np.ndarray] = {}
 
-    def age(self, dob: pd.Series, when) -> pd.Series:
-        return age_at(dob, when, self.proxy_dob)
+    # ------------------------------------------------------------------------------ columns
+
+    def column(self, name: str) -> np.ndarray:
+        """A whole column as numpy: dates as day numbers, coded values as category codes."""
+        if name not in self._columns:
+            e = self.events
+            if name == "person":
+                values = e["person_id"].to_numpy()
+            elif name in ("start", "end", "death", "reporting_end"):
+                source, missing = {"start": ("event_start_date", OPEN), "end": ("event_end_date", OPEN),
+                                   "death": ("date_of_death", NEVER), "reporting_end": ("reporting_period_end_date", -OPEN)}[name]
+                values = days_of(e[source].to_numpy(), missing)
+            else:
+                values = e[name].cat.codes.to_numpy().astype(np.int16)
+            self._columns[name] = values
+        return self._columns[name]
+
+    def code(self, field: str, value: str) -> int:
+        """The category code of a Release 2 value (-2, matching nothing, if the field lacks it)."""
+        categories = self.events[field].cat.categories
+        return int(categories.get_loc(value)) if value in categories else -2
+
+    def codes(self, field: str, values) -> list[int]:
+        return [self.code(field, v) for v in values]
+
+    def where(self, mask: np.ndarray, order: list[np.ndarray] | None = None) -> Rows:
+        """The rows of a mask, optionally sorted by keys (most significant last, as np.lexsort)."""
+        positions = np.flatnonzero(mask)
+        if order:
+            positions = positions[np.lexsort([key[positions] for key in order])]
+        return Rows(self, positions)
 
     @cached_property
-    def users(self) -> pd.DataFrame:
+    def births(self) -> Births:
+        return Births(self.events["date_of_birth"].to_numpy(), self.proxy_dob)
+
+    # ------------------------------------------------------------------------------ people
+
+    @cached_property
+    def people(self) -> dict[str, np.ndarray]:
+        """Per person: birth (as Births), death day, and latest known attributes as codes (cld.md 2.6).
+
+        DHSC orders events by reporting period end, then end date (open = latest), then start;
+        NHSE's accommodation and employment use the event start, then the reporting period end."""
+        person = self.column("person")
+        first_row = np.full(self.n_people, -1)
+        first_row[person[::-1]] = np.arange(len(person))[::-1]  # each person's first row
+        dob = self.events["date_of_birth"].groupby(person).first().reindex(range(self.n_people)).to_numpy()
+        by_period = [self.column("reporting_end"), self.column("end"), self.column("start")]
+        by_start = [self.column("start"), self.column("reporting_end")]
+
+        def latest(field: str, order: list[np.ndarray]) -> np.ndarray:
+            return latest_known(person, self.column(field), order, self.n_people, self.code(field, "Unknown"))
+
+        return {
+            "births": Births(dob, self.proxy_dob), "death": self.column("death")[first_row],
+            "psr": latest("primary_support_reason", by_period),
+            "accommodation": latest("accommodation_status", by_period),
+            "accommodation_by_start": latest("accommodation_status", by_start),
+            "employment": latest("employment_status", by_start),
+        }
+
+    def people_ages(self, on: int) -> np.ndarray:
+        return self.people["births"].age(on)
+
+    # ------------------------------------------------------------------------------ subsets
+
+    @cached_property
+    def is_user_service(self) -> np.ndarray:
+        return (self.column("client_type") == self.code("client_type", SERVICE_USER)) & \
+            (self.column("event_type") == self.code("event_type", "Service"))
+
+    @cached_property
+    def users(self) -> Rows:
         """Service-user services."""
-        e = self.events
-        return e[(e["client_type"] == SERVICE_USER) & (e["event_type"] == "Service")]
+        return self.where(self.is_user_service)
 
     @cached_property
-    def carers(self) -> pd.DataFrame:
-        """Events of unpaid carers (3D parts 1B and 2B)."""
-        e = self.events
-        return e[e["client_type"].isin([CARER, CARER_BY_ASSOCIATION])]
+    def long_term(self) -> Rows:
+        """Long-term services, sorted by person, end and start (so each person's last row is the latest)."""
+        lts = self.is_user_service & np.isin(self.column("service_type"), self.codes("service_type", LONG_TERM))
+        return self.where(lts, [self.column("start"), self.column("end"), self.column("person")])
 
     @cached_property
-    def long_term(self) -> pd.DataFrame:
-        """Long-term services, sorted by person, end and start (so the last row per person is the latest)."""
-        lts = self.users[self.users["service_type"].isin(LONG_TERM)]
-        return lts.sort_values(["person_id", "end", "event_start_date"], kind="stable")
+    def settings(self) -> Rows:
+        """Long-term services with their SALT LTS001 setting rank, sorted by person, then rank
+        (ties in long_term's order), so each person's first row is their highest setting."""
+        lts = self.long_term
+        rank = self._setting_rank(lts)
+        order = np.lexsort([rank, lts.person])
+        rows = Rows(self, lts.positions[order])
+        rows.rank = rank[order]
+        return rows
+
+    def _setting_rank(self, rows: Rows) -> np.ndarray:
+        mechanism = np.where(rows.service_component == self.code("service_component", "Direct payment"),
+                             self.code("delivery_mechanism", DP), rows.delivery_mechanism)
+        community = rows.service_type == self.code("service_type", LT_COMMUNITY)
+        prison = rows.service_type == self.code("service_type", LT_PRISON)
+        dp, pb, commissioned = self.codes("delivery_mechanism", (DP, PB, COMMISSIONED))
+        mechanism = np.where(community | prison, mechanism, -1)
+        mechanism = np.where(prison & (mechanism == dp), -1, mechanism)  # no direct payments in prison
+        mechanism = np.where(np.isin(mechanism, [dp, pb, commissioned]), mechanism, -1)
+        names = {DP: dp, PB: pb, COMMISSIONED: commissioned, "": -1}
+        rank = np.zeros(len(rows), np.int64)
+        for service_type, mech, value in SETTING_RANK:
+            hit = rows.service_type == self.code("service_type", service_type)
+            if mech is not None:
+                hit &= mechanism == names[mech]
+            rank[hit & (rank == 0)] = value
+        return rank
 
     @cached_property
-    def people(self) -> pd.DataFrame:
-        """One row per person: birth, death, and latest known attributes (cld.md 2.6)."""
-        e = self.events
-        people = e.groupby("person_id").agg(date_of_birth=("date_of_birth", "first"), date_of_death=("date_of_death", "max"))
-        latest = latest_known(e, ["primary_support_reason", "accommodation_status"])
-        by_start = latest_known(e, ["accommodation_status", "employment_status"],
-                                order=("event_start_date", "reporting_period_end_date"))
-        people["psr"] = latest["primary_support_reason"]
-        people["accommodation"] = latest["accommodation_status"]
-        people["accommodation_by_start"] = by_start["accommodation_status"]
-        people["employment"] = by_start["employment_status"]
-        return people
-
-    # ------------------------------------------------------------------------------ 2A episodes
-
-    @cached_property
-    def episodes(self) -> pd.DataFrame:
-        """ST-Max episodes (clusters), whether each is a new client's, and its sequel."""
-        gap, window = (1, 3) if self.method == "nhse" else (7, 7)
-        st = self.users[self.users["service_type"] == ST_MAX]
-        if st.empty:
-            return pd.DataFrame(columns=["person_id", "start", "end", "age", "death", "sequel", "new"])
-        st = st.sort_values(["person_id", "event_start_date", "end"], kind="stable")
-        previous_end = st.groupby("person_id")["end"].cummax().groupby(st["person_id"]).shift(1)
-        new_cluster = previous_end.isna() | ((st["event_start_date"] - previous_end).dt.days > gap)
-        outcome_rank = st["event_outcome"].astype(object).map(OUTCOME_RANK).fillna(999)
-        st = st.assign(cluster=new_cluster.cumsum().to_numpy(), rank=outcome_rank)
-        last = st.sort_values(["cluster", "end", "rank"], ascending=[True, True, False], kind="stable").groupby("cluster").tail(1)
-        clusters = st.groupby("cluster").agg(person_id=("person_id", "first"), start=("event_start_date", "min"),
-                                              end=("end", "max"), dob=("date_of_birth", "first"),
-                                              death=("date_of_death", "first"))
-        clusters["outcome"] = last.set_index("cluster")["event_outcome"].astype(object)
-        clusters["age"] = self.age(clusters["dob"], clusters["end"])
-        pairs = clusters.reset_index().merge(self.long_term[["person_id", "event_start_date", "end"]],
-                                             on="person_id", suffixes=("", "_lts"))
-        existing = pairs[(pairs["event_start_date"] < pairs["start"]) &
-                         (pairs["end_lts"] > pairs["start"] - pd.Timedelta(days=91))]["cluster"].unique()
-        clusters["new"] = ~clusters.index.isin(existing)
-        clusters["sequel"] = self._sequels(clusters, pd.Timedelta(days=window))
-        return clusters
-
-    def _sequels(self, clusters: pd.DataFrame, after: pd.Timedelta) -> pd.Series:
-        sequel = pd.Series(None, index=clusters.index, dtype=object)
-        sequel[clusters["death"].notna() & (clusters["death"] <= clusters["end"] + after)] = "Deceased"
-        sequel[sequel.isna() & (clusters["outcome"] == "Admitted to hospital")] = "Admitted to hospital"
-        base = clusters.reset_index()[["cluster", "person_id", "start", "end"]]
-
-        services = self.users[self.users["service_type"] != ST_MAX]
-        short_res = services["service_component"].isin(["Short term residential care", "Short term nursing care"])
-        kind = services["service_type"].astype(object).where(~short_res, ST_RES_NURSING)
-        services = services[["person_id", "event_start_date", "end"]].assign(kind=kind)
-        pairs = base.merge(services, on="person_id", suffixes=("", "_s"))
-        follows = ((pairs["event_start_date"] <= pairs["end"]) & (pairs["end_s"] >= pairs["end"])) | \
-                  ((pairs["event_start_date"] > pairs["end"]) & (pairs["event_start_date"] <= pairs["end"] + after))
-        pairs = pairs[follows].assign(rank=lambda f: f["kind"].map(SEQUEL_SERVICE_RANK).fillna(99))
-        sequel = sequel.fillna(pairs.sort_values("rank").groupby("cluster")["kind"].first().reindex(sequel.index))
-
-        others = self.events[self.events["event_type"].isin(["Request", "Assessment", "Review"])]
-        pairs = base.merge(others[["person_id", "event_end_date", "event_outcome"]], on="person_id")
-        pairs["event_outcome"] = pairs["event_outcome"].astype(object)
-        near = (pairs["event_end_date"] >= pairs["start"]) & (pairs["event_end_date"] <= pairs["end"] + after)
-        future_planned_end = (pairs["event_end_date"] > pairs["end"]) & (pairs["event_outcome"] == "NFA: Support ended as planned")
-        own = clusters.reset_index()[["cluster", "outcome"]].rename(columns={"outcome": "event_outcome"})
-        outcomes = pd.concat([own, pairs[near & ~future_planned_end][["cluster", "event_outcome"]]]).dropna()
-        progress = outcomes["event_outcome"].str.startswith(("Progress", "Continuation"))
-        outcomes = outcomes.assign(rank=outcomes["event_outcome"].map(OUTCOME_RANK).fillna(999) + progress * PROGRESS_PENALTY)
-        sequel = sequel.fillna(outcomes.sort_values("rank").groupby("cluster")["event_outcome"].first().reindex(sequel.index))
-
-        equipment = self.users[self.users["service_component"] == "Equipment"]
-        pairs = base.merge(equipment[["person_id", "event_start_date"]], on="person_id")
-        nested = pairs[(pairs["event_start_date"] >= pairs["start"]) & (pairs["event_start_date"] <= pairs["end"])]["cluster"]
-        sequel[sequel.isna() & sequel.index.isin(nested)] = ST_LOW
-        return sequel.fillna("Unable to classify")
-
-    # ------------------------------------------------------------------------------ 2B/2C admissions
+    def carer_support(self) -> Rows:
+        """Unpaid carers' direct support by delivery mechanism, as the 3D carer categories 1 (direct
+        payment), 2 (personal budget) and 3 (commissioned), sorted by person then category. Only
+        these three count towards 3D(1B)/(2B): a carer whose best category is 4 to 6 (other direct
+        support, support involving the cared-for person, assessment or information only) is in
+        neither numerator nor denominator, so those rows are not kept."""
+        carer = np.isin(self.column("client_type"), self.codes("client_type", (CARER, CARER_BY_ASSOCIATION)))
+        direct = carer & (self.column("service_type") == self.code("service_type", CARER_DIRECT))
+        mechanism = np.where(self.column("service_component") == self.code("service_component", "Direct payment"),
+                             self.code("delivery_mechanism", DP), self.column("delivery_mechanism"))
+        category = np.select([mechanism == c for c in self.codes("delivery_mechanism", (DP, PB, COMMISSIONED))], [1, 2, 3], 0)
+        rows = self.where(direct & (category > 0), [category, self.column("person")])
+        rows.category = category[rows.positions]
+        return rows
 
     @cached_property
-    def care_placements(self) -> pd.DataFrame:
-        """Long-term residential and nursing rows that can be admissions (cld.md 3.2)."""
-        users = self.users
-        component = users["service_component"].astype(object).fillna("").str.lower()
-        return users[users["service_type"].isin([LT_RESIDENTIAL, LT_NURSING]) & users["date_of_birth"].notna() &
-                     (component.eq("") | component.str.contains("residential|nursing")) & ~component.str.contains("short")]
+    def episodes(self) -> dict[str, np.ndarray]:
+        """ST-Max episodes for 2A (episodes.py)."""
+        return short_term_episodes(self)
 
     @cached_property
-    def admissions(self) -> pd.DataFrame:
-        """Placements with a flag for "new" (no such placement open or ended in the 365 days before)
-        and the age band at the event start."""
-        care = self.care_placements
-        admissions = care[care["event_outcome"] != "NFA: Self-funded client or under 12wk disregard"]
-        pairs = admissions.reset_index().merge(care[["person_id", "event_start_date", "end"]], on="person_id",
-                                               suffixes=("", "_other"))
-        earlier = (pairs["event_start_date_other"] < pairs["event_start_date"]) & \
-                  (pairs["end_other"] >= pairs["event_start_date"] - pd.Timedelta(days=365))
-        first_start = care.groupby("person_id")["event_start_date"].min()
-        return admissions.assign(
-            new=~admissions.index.isin(pairs.loc[earlier, "index"]),
-            first_start=admissions["person_id"].map(first_start),
-            band_at_start=band(self.age(admissions["date_of_birth"], admissions["event_start_date"])))
-
-    # ------------------------------------------------------------------------------ activity subsets
-
-    @cached_property
-    def funded(self) -> pd.DataFrame:
-        return self.users[self.users["client_funding_status"] != "Fully client funded"]
+    def admissions(self) -> Rows:
+        """Long-term residential and nursing services that can be admissions (cld.md 3.2), with
+        `new` (no such placement open or ended in the 365 days before) and `first_start` (the
+        person's first such placement)."""
+        component = self.events["service_component"].cat.categories.str.lower()
+        allowed = np.flatnonzero(component.str.contains("residential|nursing") & ~component.str.contains("short"))
+        component_ok = (self.column("service_component") == -1) | np.isin(self.column("service_component"), allowed)
+        care = self.is_user_service & np.isin(self.column("service_type"), self.codes("service_type", (LT_RESIDENTIAL, LT_NURSING))) & \
+            self.births.known & component_ok
+        care = self.where(care, [self.column("start"), self.column("person")])
+        admission = care.event_outcome != self.code("event_outcome", "NFA: Self-funded client or under 12wk disregard")
+        latest_earlier_end = earlier_max(care.person, care.start, care.end)
+        rows = Rows(self, care.positions[admission])
+        rows.new = ~(latest_earlier_end >= care.start - 365)[admission]
+        rows.first_start = care.start[np.flatnonzero(group_starts(care.person))][np.cumsum(group_starts(care.person)) - 1][admission]
+        rows.band_at_start = band_codes(rows.age(rows.start))
+        return rows
 
     @cached_property
-    def placements(self) -> pd.DataFrame:
-        """Council-funded residential, nursing and supported-living rows, with their kind."""
-        from .activity import _placement_kind
-
-        kinds = _placement_kind(self.funded)
-        return self.funded[kinds.notna()].assign(kind=kinds[kinds.notna()])
-
-    @cached_property
-    def home_support(self) -> pd.DataFrame:
-        f = self.funded
-        return f[(f["service_type"] == LT_COMMUNITY) & (f["service_component"] == "Home support or domiciliary care")]
-
-    # ------------------------------------------------------------------------------ 3D settings
-
-    @cached_property
-    def settings(self) -> pd.DataFrame:
-        """Long-term rows with their SALT LTS001 setting rank (cld.md 2.5)."""
-        from .ascof import setting_rank
-
-        return self.long_term.assign(rank=setting_rank(self.long_term)).sort_values("rank", kind="stable")
+    def placements(self) -> Rows:
+        """Council-funded residential, nursing and supported-living services, with their kind
+        (an index into PLACEMENT_KINDS)."""
+        funded = self.is_user_service & (self.column("client_funding_status") != self.code("client_funding_status", "Fully client funded"))
+        service_type = self.column("service_type")
+        kind = np.select([service_type == self.code("service_type", LT_RESIDENTIAL),
+                          service_type == self.code("service_type", LT_NURSING),
+                          (service_type == self.code("service_type", LT_COMMUNITY)) &
+                          (self.column("service_component") == self.code("service_component", "Community supported living"))],
+                         [0, 1, 2], -1)
+        rows = self.where(funded & (kind >= 0))
+        rows.kind = kind[rows.positions]
+        return rows
 
     @cached_property
-    def reviews(self) -> pd.DataFrame:
-        """Reviews with the date each was due: 12 months after the previous review, or after the
+    def home_support(self) -> Rows:
+        funded = self.is_user_service & (self.column("client_funding_status") != self.code("client_funding_status", "Fully client funded"))
+        return self.where(funded & (self.column("service_type") == self.code("service_type", LT_COMMUNITY)) &
+                          (self.column("service_component") == self.code("service_component", "Home support or domiciliary care")))
+
+    @cached_property
+    def reviews(self) -> Rows:
+        """Reviews with the day each was due: 12 months after the previous review, or after the
         start of the person's earliest long-term service when there was none before."""
-        e = self.events
-        reviews = e[e["event_type"] == "Review"].sort_values(["person_id", "event_end_date"], kind="stable")
-        previous = reviews.groupby("person_id")["event_end_date"].shift(1)
-        first_lts = self.long_term.groupby("person_id")["event_start_date"].min()
-        previous = previous.fillna(reviews["person_id"].map(first_lts))
-        return reviews.assign(due=previous + pd.DateOffset(months=12))
+        rows = self.where(self.column("event_type") == self.code("event_type", "Review"), [self.column("end"), self.column("person")])
+        previous = pd.Series(self.events["event_end_date"].to_numpy()[rows.positions]).shift(1)
+        starts = group_starts(rows.person)
+        first_lts = pd.Series(self.events["event_start_date"].to_numpy()[self.long_term.positions]).groupby(self.long_term.person).min()
+        previous[starts] = first_lts.reindex(rows.person[starts]).to_numpy()
+        rows.due = days_of((previous + pd.DateOffset(months=12)).to_numpy(), -OPEN)
+        return rows
+
+    @cached_property
+    def first_review(self) -> np.ndarray:
+        """Per person, the day their first review ended (OPEN if never reviewed)."""
+        first = np.full(self.n_people, OPEN)
+        starts = group_starts(self.reviews.person)
+        first[self.reviews.person[starts]] = self.reviews.end[starts]
+        return first

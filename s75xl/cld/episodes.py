@@ -1,0 +1,153 @@
+"""ST-Max (reablement) episodes and what followed each, for ASCOF 2A (cld.md 3.1).
+
+Steps, by DHSC's 2024-25 method unless ``method="nhse"``:
+
+1. a person's ST-Max services are joined into one episode when one starts within 7 days (NHSE:
+   1 day) of the latest end so far;
+2. an episode's outcome is that of its latest-ending service (the best-ranked outcome on a tie);
+3. the episode is a new client's if no long-term service started before it and was open or
+   ended within 91 days before it (DHSC's code uses 91 though its comment says 365);
+4. its sequel, the first of: died within 7 days (NHSE: 3) of the end; admitted to hospital; the
+   highest-ranked service open at the end or starting within 7 days after it; the best outcome
+   of a request, assessment or review ending during the episode or within 7 days after it (an
+   outcome to progress or continue ranks below every "no further action"); equipment started
+   during the episode (ongoing low-level support); otherwise unable to classify.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .common import UNKNOWN_AGE, first_per_person, group_starts, last_per_person, running_max
+from .vocab import LT_COMMUNITY, LT_NURSING, LT_PRISON, LT_RESIDENTIAL, ST_LOW, ST_MAX, ST_OTHER
+
+if TYPE_CHECKING:
+    from .prepared import Prepared, Rows
+
+ST_RES_NURSING = "Short term support: Residential or Nursing care"
+# The service hierarchy for a sequel (cld.md 3.1 step 3): LTS001 order. Where the relabelled
+# short-term residential/nursing care sits is not stated; we put it after prison [ours].
+SEQUEL_SERVICES = (LT_NURSING, LT_RESIDENTIAL, LT_COMMUNITY, LT_PRISON, ST_RES_NURSING, ST_MAX, ST_LOW, ST_OTHER)
+OTHER_SERVICE = "Other service"  # a service type outside that hierarchy: no 2A outcome
+PROGRESS_PENALTY = 100  # NFA outcomes beat "progress / continuation" ones (cld.md 3.1 step 4)
+NO_RANK = 10_000
+
+
+def pairs_by_person(left_person: np.ndarray, right: Rows) -> tuple[np.ndarray, np.ndarray]:
+    """Every (left, right) pair of positions with the same person; `right` sorted by person."""
+    low = np.searchsorted(right.person, left_person, "left")
+    counts = np.searchsorted(right.person, left_person, "right") - low
+    left = np.repeat(np.arange(len(left_person)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return left, np.repeat(low, counts) + offsets
+
+
+def best(n: int, groups: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """The lowest rank per group 0..n-1 (NO_RANK where a group has none)."""
+    out = np.full(n, NO_RANK, np.int64)
+    np.minimum.at(out, groups, ranks)
+    return out
+
+
+def short_term_episodes(prep: Prepared) -> dict[str, np.ndarray]:
+    """Per episode: person, start, end and death days, age at the end, its outcome code, whether
+    it is a new client's, and its sequel (a categorical of labels)."""
+    gap = 1 if prep.method == "nhse" else 7
+    st = prep.where(prep.is_user_service & (prep.column("service_type") == prep.code("service_type", ST_MAX)),
+                    [prep.column("end"), prep.column("start"), prep.column("person")])
+    starts = group_starts(st.person)
+    latest_end = running_max(st.person, st.end)  # per person, the latest end so far
+    previous_end = np.r_[0, latest_end[:-1]]
+    new_episode = starts | (st.start - previous_end > gap)
+    episode = np.cumsum(new_episode) - 1
+    first = np.flatnonzero(new_episode)
+    e = {"person": st.person[first], "start": st.start[first], "death": st.death[first],
+         "end": np.maximum.reduceat(st.end, first) if len(first) else np.zeros(0, np.int64)}
+    e["age"] = np.full(len(first), UNKNOWN_AGE)
+    with_birth = first_per_person(episode, prep.births.known[st.positions])
+    e["age"][episode[with_birth]] = prep.births.age(e["end"][episode[with_birth]], st.positions[with_birth])
+
+    outcome_rank = np.where(st.event_outcome >= 0, st.event_outcome + 1, NO_RANK)
+    by_end = np.lexsort([np.arange(len(st)), -outcome_rank, st.end, episode])
+    final = by_end[last_per_person(episode[by_end], np.ones(len(st), bool))]
+    e["outcome"] = st.event_outcome[final]
+    e["new"] = ~_follows_long_term(prep, e)
+    e["sequel"] = _sequels(prep, e, 3 if prep.method == "nhse" else 7)
+    return e
+
+
+def _follows_long_term(prep: Prepared, e: dict[str, np.ndarray]) -> np.ndarray:
+    lts = prep.long_term
+    left, right = pairs_by_person(e["person"], lts)
+    hit = (lts.start[right] < e["start"][left]) & (lts.end[right] > e["start"][left] - 91)
+    existing = np.zeros(len(e["person"]), bool)
+    existing[left[hit]] = True
+    return existing
+
+
+def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Categorical:
+    n = len(e["person"])
+    sequel = np.full(n, "Unable to classify", dtype=object)
+    found = np.zeros(n, bool)
+
+    def settle(mask: np.ndarray, labels) -> None:
+        new = ~found & mask
+        sequel[new] = labels if isinstance(labels, str) else labels[new]
+        found[new] = True
+
+    settle(e["death"] <= e["end"] + window, "Deceased")
+    settle(e["outcome"] == prep.code("event_outcome", "Admitted to hospital"), "Admitted to hospital")
+
+    services = _sequel_services(prep)
+    left, right = pairs_by_person(e["person"], services)
+    end = e["end"][left]
+    follows = ((services.start[right] <= end) & (services.end[right] >= end)) | \
+              ((services.start[right] > end) & (services.start[right] <= end + window))
+    rank = best(n, left[follows], services.rank[right[follows]])
+    settle(rank < NO_RANK, np.array([*SEQUEL_SERVICES, OTHER_SERVICE], dtype=object)[np.minimum(rank, len(SEQUEL_SERVICES))])
+
+    others = prep.where(np.isin(prep.column("event_type"), prep.codes("event_type", ("Request", "Assessment", "Review"))),
+                        [prep.column("person")])
+    left, right = pairs_by_person(e["person"], others)
+    other_end, other_outcome = others.end[right], others.event_outcome[right]
+    planned_end = prep.code("event_outcome", "NFA: Support ended as planned")
+    near = (other_end >= e["start"][left]) & (other_end <= e["end"][left] + window) & (other_outcome >= 0) & \
+        ~((other_end > e["end"][left]) & (other_outcome == planned_end))
+    own = np.flatnonzero(e["outcome"] >= 0)
+    rank = best(n, np.r_[left[near], own], _outcome_ranks(prep, np.r_[other_outcome[near], e["outcome"][own]]))
+    ranked = rank < NO_RANK
+    labels = np.full(n, None, dtype=object)
+    labels[ranked] = np.asarray(prep.events["event_outcome"].cat.categories, dtype=object)[(rank[ranked] - 1) % PROGRESS_PENALTY]
+    settle(ranked, labels)
+
+    equipment = prep.where(prep.is_user_service & (prep.column("service_component") == prep.code("service_component", "Equipment")),
+                           [prep.column("person")])
+    left, right = pairs_by_person(e["person"], equipment)
+    nested = np.zeros(n, bool)
+    nested[left[(equipment.start[right] >= e["start"][left]) & (equipment.start[right] <= e["end"][left])]] = True
+    settle(nested, ST_LOW)
+    return pd.Categorical(sequel)
+
+
+def _outcome_ranks(prep: Prepared, codes: np.ndarray) -> np.ndarray:
+    categories = prep.events["event_outcome"].cat.categories
+    progress = np.asarray(categories.str.startswith(("Progress", "Continuation")))
+    return codes + 1 + progress[codes] * PROGRESS_PENALTY
+
+
+def _sequel_services(prep: Prepared) -> Rows:
+    """Service-user services other than ST-Max, by person, with their rank in SEQUEL_SERVICES
+    (short-term residential or nursing components relabelled; other types rank last)."""
+    service_type = prep.column("service_type")
+    rows = prep.where(prep.is_user_service & (service_type != prep.code("service_type", ST_MAX)), [prep.column("person")])
+    rank = np.full(len(rows), len(SEQUEL_SERVICES))
+    for position, kind in enumerate(SEQUEL_SERVICES):
+        if kind != ST_RES_NURSING:
+            rank[rows.service_type == prep.code("service_type", kind)] = position
+    short_res = np.isin(rows.service_component, prep.codes("service_component", ("Short term residential care", "Short term nursing care")))
+    rank[short_res] = SEQUEL_SERVICES.index(ST_RES_NURSING)
+    rows.rank = rank
+    return rows
