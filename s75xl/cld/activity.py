@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import BAND_NAMES, band_codes, day
+from .common import BAND_NAMES, band_codes, day, people_in
 from .periods import Period
 from .prepared import PLACEMENT_KINDS, Prepared, Rows
 
@@ -79,8 +79,9 @@ def activity_counts(prep: Prepared, period: Period, *, psr: str | None = None,
     users = prep.users
     active = users.overlapping(first, last) & chosen(users)
     equipment = active & (users.service_component == prep.code("service_component", "Equipment"))
-    rows.append({"measure": "S75-TELECARE", "breakdown": label, "numerator": len(np.unique(users.person[equipment])),
-                 "denominator": len(np.unique(users.person[active]))})
+    rows.append({"measure": "S75-TELECARE", "breakdown": label,
+                 "numerator": int(people_in(users.person, equipment, prep.n_people).sum()),
+                 "denominator": int(people_in(users.person, active, prep.n_people).sum())})
     return rows + _reviews(prep, people, first, last, label)
 
 
@@ -91,7 +92,7 @@ def _reviews(prep: Prepared, people: np.ndarray | None, first: int, last: int, l
         (reviews.end >= first) & (reviews.end <= last)
     on_time = planned & (reviews.end <= reviews.due)
     lts = prep.long_term
-    current = np.unique(lts.person[lts.open_on(last) & (True if people is None else people[lts.person])])
+    current = np.flatnonzero(people_in(lts.person, lts.open_on(last), prep.n_people) & (True if people is None else people))
     never_reviewed = prep.first_review[current] > last
     return [
         {"measure": "S75-REVIEW-ON-TIME", "breakdown": label, "numerator": int(on_time.sum()), "denominator": int(planned.sum())},

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import OLDER, UNDER_18, UNKNOWN_AGE, WORKING_AGE, band_codes, by_band, day, last_per_person, first_per_person
+from .common import OLDER, UNDER_18, UNKNOWN_AGE, WORKING_AGE, band_codes, by_band, day, first_per_person, last_per_person, people_in
 from .episodes import ST_RES_NURSING
 from .periods import Period
 from .prepared import Prepared
@@ -75,10 +75,10 @@ def ascof_2b_2c(prep: Prepared, period: Period) -> list[dict]:
     else:
         kept &= a.new
         bands = a.band_at_start
-    working_age = np.unique(a.person[kept & (bands == WORKING_AGE)])
-    older = np.setdiff1d(np.unique(a.person[kept & (bands == OLDER)]), working_age)  # the lower band wins
-    return [{"measure": "2B", "breakdown": "18-64", "numerator": len(working_age), "denominator": None},
-            {"measure": "2C", "breakdown": "65+", "numerator": len(older), "denominator": None}]
+    working_age = people_in(a.person, kept & (bands == WORKING_AGE), prep.n_people)
+    older = people_in(a.person, kept & (bands == OLDER), prep.n_people) & ~working_age  # the lower band wins
+    return [{"measure": "2B", "breakdown": "18-64", "numerator": int(working_age.sum()), "denominator": None},
+            {"measure": "2C", "breakdown": "65+", "numerator": int(older.sum()), "denominator": None}]
 
 
 # ------------------------------------------------------------------------------------------- 2E
@@ -158,7 +158,7 @@ def ascof_1e(prep: Prepared, period: Period) -> list[dict]:
     lts = prep.long_term
     first, last = _days(period)
     kept = lts.overlapping(first, last) & lts.alive_on(first) & (lts.service_type != prep.code("service_type", LT_PRISON))
-    person = np.unique(lts.person[kept])
+    person = np.flatnonzero(people_in(lts.person, kept, prep.n_people))
     age = prep.people["births"].age(last, person)
     cohort = person[(prep.people["psr"][person] == prep.code("primary_support_reason", LD_PSR)) & (age >= 18) & (age <= 64)]
     paid = np.isin(prep.people["employment"][cohort], prep.codes("employment_status", PAID))

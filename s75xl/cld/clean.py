@@ -60,6 +60,7 @@ def clean(raw: pd.DataFrame, quality: DataQuality, person_id_rule: str) -> pd.Da
     _report_missing(columns, quality)
 
     person, nhse_dropped = person_numbers(raw["nhs_number"], raw["la_code"], raw["la_person_unique_identifier"], person_id_rule)
+    person = _numbered(person)
     keep = np.ones(len(raw), bool)
     keep = _drop(keep, nhse_dropped, "LA ID also used with an NHS number (NHSE rule)", quality)
     keep = _drop(keep, person < 0, "no NHS number or LA person ID", quality)
@@ -75,9 +76,24 @@ def clean(raw: pd.DataFrame, quality: DataQuality, person_id_rule: str) -> pd.Da
     rows = np.flatnonzero(keep)
     columns["client_type"] = columns["client_type"].fillna(SERVICE_USER)
     events = pd.DataFrame({name: _take(columns[name], rows) for name in KEEP if name != "person_id"}, copy=False)
-    events.insert(0, "person_id", pd.factorize(person[rows])[0])  # dense numbers from 0
+    events.insert(0, "person_id", _compacted(person[rows]))
     quality.rows_kept = len(events)
     return events
+
+
+def _numbered(person: np.ndarray) -> np.ndarray:
+    """Person keys renumbered 0, 1, 2... in order of first appearance; -1 stays -1."""
+    out = np.full(len(person), -1, np.int64)
+    known = person >= 0
+    out[known] = pd.factorize(person[known])[0]
+    return out
+
+
+def _compacted(person: np.ndarray) -> np.ndarray:
+    """Numbers 0..n-1 again once some people's every row was dropped (same order)."""
+    present = np.zeros(int(person.max()) + 1 if len(person) else 0, bool)
+    present[person] = True
+    return (np.cumsum(present) - 1)[person]
 
 
 def _take(column: pd.Series, rows: np.ndarray):
@@ -130,7 +146,8 @@ def _earlier_versions(columns: dict[str, pd.Series], person: np.ndarray, keep: n
     Rows are first matched on the cheap part of the key; only rows that share it are compared
     in full, which on a single file is usually none."""
     rows = np.flatnonzero(keep)
-    coarse = _pack([person[rows], _codes(columns["event_start_date"].to_numpy()[rows]),
+    start = columns["event_start_date"].to_numpy()[rows].astype("datetime64[D]").astype(np.int64)
+    coarse = _pack([person[rows], start - (start.min() if len(start) else 0),
                     columns["event_type"].cat.codes.to_numpy()[rows] + 1, columns["client_type"].cat.codes.to_numpy()[rows] + 1])
     rows = rows[pd.Series(coarse).duplicated(keep=False).to_numpy()]
     superseded = np.zeros(len(keep), bool)
@@ -157,8 +174,10 @@ def _apply_deaths(columns: dict[str, pd.Series], person: np.ndarray, keep: np.nd
                   quality: DataQuality) -> np.ndarray:
     """Give every kept row its person's latest recorded date of death; drop events that start after
     it, and set an end after it (or a missing end) to it. Returns the rows still kept."""
-    death = np.full(len(keep), NAT)
-    death[keep] = pd.Series(columns["date_of_death"].to_numpy()[keep]).groupby(person[keep]).transform("max").to_numpy()
+    recorded = columns["date_of_death"].to_numpy().view(np.int64)  # NaT is the smallest int64, so max() skips it
+    latest = np.full(int(person.max()) + 1 if len(person) else 0, NAT.view(np.int64))
+    np.maximum.at(latest, person[keep], recorded[keep])
+    death = np.where(keep, latest[np.maximum(person, 0)], NAT.view(np.int64)).view("datetime64[ns]")
     dead = ~np.isnat(death)
     keep = _drop(keep, dead & (columns["event_start_date"].to_numpy() > death), "event starting after the date of death", quality)
     end = columns["event_end_date"].to_numpy()

@@ -23,10 +23,13 @@ BAND_NAMES = ("Under 18", "18-64", "65+")  # band codes 0, 1, 2; -1 where the ag
 UNDER_18, WORKING_AGE, OLDER = 0, 1, 2
 
 
+NS_PER_DAY = 86_400 * 10**9
+
+
 def days_of(values, missing: int) -> np.ndarray:
     """Day numbers of datetime values; `missing` where there is no date."""
     dates = np.asarray(values, dtype="datetime64[ns]")
-    out = dates.astype("datetime64[D]").astype(np.int64)
+    out = dates.view(np.int64) // NS_PER_DAY  # floor division: whole days, before 1970 too
     out[np.isnat(dates)] = missing
     return out
 
@@ -35,24 +38,36 @@ def day(stamp: pd.Timestamp) -> int:
     return int(np.datetime64(stamp, "D").astype(np.int64))
 
 
-def ymd(days: np.ndarray) -> np.ndarray:
-    """yyyymmdd numbers of day numbers (whose order and differences give ages)."""
+def _ymd(days: np.ndarray) -> np.ndarray:
     dates = np.asarray(days, dtype=np.int64).astype("datetime64[D]")
     months = dates.astype("datetime64[M]")
     years = months.astype("datetime64[Y]").astype(np.int64) + 1970
     return years * 10000 + (months.astype(np.int64) % 12 + 1) * 100 + (dates - months).astype(np.int64) + 1
 
 
+TABLE_FIRST, TABLE_LAST = -36_525, 109_575  # 1870-01-01 to 2270-01-01: every date a CLD file holds
+YMD_TABLE = _ymd(np.arange(TABLE_FIRST, TABLE_LAST))
+
+
+def ymd(days) -> np.ndarray:
+    """yyyymmdd numbers of day numbers (whose order and differences give ages), by table lookup."""
+    days = np.asarray(days, dtype=np.int64)
+    inside = (days >= TABLE_FIRST) & (days < TABLE_LAST)
+    if inside.all():
+        return YMD_TABLE[days - TABLE_FIRST]
+    return np.where(inside, YMD_TABLE[np.clip(days, TABLE_FIRST, TABLE_LAST - 1) - TABLE_FIRST], _ymd(days))
+
+
 class Births:
     """Dates of birth, ready for ages at many days."""
 
     def __init__(self, date_of_birth, proxy_dob: bool):
-        dates = np.asarray(date_of_birth, dtype="datetime64[ns]")
-        self.known = ~np.isnat(dates)
+        birth_days = days_of(date_of_birth, 0)
+        self.known = ~np.isnat(np.asarray(date_of_birth, dtype="datetime64[ns]"))
         self.proxy_dob = proxy_dob
-        birth_days = days_of(dates, 0)
         self.key = np.where(self.known, ymd(birth_days), 0)
-        self.first_of_month = dates.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+        if proxy_dob:  # day number of the 1st of the birth month
+            self.first_of_month = birth_days - self.key % 100 + 1
 
     def age(self, at_days, rows=None) -> np.ndarray:
         """Age in completed years at a day (or a day per row); UNKNOWN_AGE without a birth date."""
@@ -122,8 +137,11 @@ def earlier_max(person: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.nd
     return np.where(same_person, running[np.maximum(before, 0)], -OPEN)
 
 
-def count_people(person: np.ndarray, mask: np.ndarray) -> int:
-    return len(np.unique(person[mask]))
+def people_in(person: np.ndarray, mask: np.ndarray, n_people: int) -> np.ndarray:
+    """A mask over people 0..n-1: those with at least one masked row (faster than np.unique)."""
+    chosen = np.zeros(n_people, bool)
+    chosen[person[mask]] = True
+    return chosen
 
 
 def age_at(dob: pd.Series, when, proxy_dob: bool = False) -> pd.Series:
@@ -135,27 +153,60 @@ def age_at(dob: pd.Series, when, proxy_dob: bool = False) -> pd.Series:
     return pd.Series(np.where(ages == UNKNOWN_AGE, np.nan, ages), index=dob.index)
 
 
-def latest_known(person: np.ndarray, codes: np.ndarray, order: list[np.ndarray], n_people: int,
-                 unknown: int) -> np.ndarray:
-    """Each person's latest known code of one attribute (cld.md 2.6).
+def sort_order(keys: list[np.ndarray], stable: bool = True) -> np.ndarray:
+    """Positions that sort rows by integer keys, most significant first (as sorted() on tuples).
 
-    A known value (code >= 0 and not `unknown`) beats an unknown or missing one; among known
-    values the latest by `order` (day numbers, most significant first) wins; if the latest rows
-    tie and disagree, the answer is unknown. People with no known value get `unknown`."""
-    known = (codes >= 0) & (codes != unknown)
-    rows = np.flatnonzero(known)
-    sort = np.lexsort([*(key[rows] for key in reversed(order)), person[rows]])
-    rows = rows[sort]
-    who = person[rows]
-    last = np.r_[who[1:] != who[:-1], True] if len(rows) else np.zeros(0, bool)
-    # rows tying with their person's last row on every order key form that person's final block
-    group = np.cumsum(group_starts(who)) - 1
-    last_rows = rows[last]
-    ties = np.ones(len(rows), bool)
-    for key in order:
-        ties &= key[rows] == key[last_rows][group]
-    disagree = ties & (codes[rows] != codes[last_rows][group])
-    out = np.full(n_people, unknown, dtype=np.int64)
-    out[who[last]] = codes[last_rows]
-    out[who[disagree]] = unknown
+    The keys are packed side by side into one int64 when their ranges fit, which sorts about ten
+    times faster than np.lexsort; otherwise np.lexsort does it."""
+    packed = packed_key(keys)
+    if packed is None:
+        return np.lexsort(keys[::-1])
+    return np.argsort(packed, kind="stable" if stable else "quicksort")
+
+
+def packed_key(keys: list[np.ndarray]) -> np.ndarray | None:
+    """Integer keys side by side in one int64 (same order and equality as the tuples), or None
+    when their ranges need more than 63 bits."""
+    if not len(keys[0]):
+        return np.zeros(0, np.int64)
+    lows = [int(key.min()) for key in keys]
+    widths = [(int(key.max()) - low).bit_length() for key, low in zip(keys, lows)]
+    if sum(widths) > 63:
+        return None
+    packed = np.zeros(len(keys[0]), np.int64)
+    for key, low, width in zip(keys, lows, widths):
+        packed = (packed << width) | (key - low)
+    return packed
+
+
+def latest_known(person: np.ndarray, attributes: dict[str, tuple[np.ndarray, int]], order: list[np.ndarray],
+                 n_people: int) -> dict[str, np.ndarray]:
+    """Each person's latest known code of each attribute (cld.md 2.6); `attributes` maps a name to
+    (row codes, the code meaning unknown).
+
+    A known value (code >= 0 and not unknown) beats an unknown or missing one; among known values
+    the latest by `order` (day numbers, most significant first) wins; if the latest rows tie and
+    disagree, the answer is unknown. People with no known value get unknown. The rows are
+    sorted once for every attribute."""
+    by_order = sort_order([person, *order], stable=False)
+    who_all = person[by_order]
+    when = packed_key(order)
+    keys_all = [key[by_order] for key in ([when] if when is not None else order)]
+    out = {}
+    for name, (codes_all, unknown) in attributes.items():
+        codes = codes_all[by_order]
+        known = np.flatnonzero((codes >= 0) & (codes != unknown))
+        who, codes = who_all[known], codes[known]
+        group = np.cumsum(group_starts(who)) - 1
+        last = np.r_[who[1:] != who[:-1], True] if len(who) else np.zeros(0, bool)
+        last_of_group = np.flatnonzero(last)[group]
+        # rows tying with their person's last row on every order key form that person's final block
+        ties = np.ones(len(who), bool)
+        for key in keys_all:
+            ties &= key[known] == key[known][last_of_group]
+        disagree = ties & (codes != codes[last_of_group])
+        result = np.full(n_people, unknown, dtype=np.int64)
+        result[who[last]] = codes[last]
+        result[who[disagree]] = unknown
+        out[name] = result
     return out

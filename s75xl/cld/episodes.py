@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .common import UNKNOWN_AGE, first_per_person, group_starts, last_per_person, running_max
+from .common import UNKNOWN_AGE, first_per_person, group_starts, last_per_person, people_in, running_max, sort_order
 from .vocab import LT_COMMUNITY, LT_NURSING, LT_PRISON, LT_RESIDENTIAL, ST_LOW, ST_MAX, ST_OTHER
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def short_term_episodes(prep: Prepared) -> dict[str, np.ndarray]:
     it is a new client's, and its sequel (a categorical of labels)."""
     gap = 1 if prep.method == "nhse" else 7
     st = prep.where(prep.is_user_service & (prep.column("service_type") == prep.code("service_type", ST_MAX)),
-                    [prep.column("end"), prep.column("start"), prep.column("person")])
+                    [prep.column("person"), prep.column("start"), prep.column("end")])
     starts = group_starts(st.person)
     latest_end = running_max(st.person, st.end)  # per person, the latest end so far
     previous_end = np.r_[0, latest_end[:-1]]
@@ -71,7 +71,7 @@ def short_term_episodes(prep: Prepared) -> dict[str, np.ndarray]:
     e["age"][episode[with_birth]] = prep.births.age(e["end"][episode[with_birth]], st.positions[with_birth])
 
     outcome_rank = np.where(st.event_outcome >= 0, st.event_outcome + 1, NO_RANK)
-    by_end = np.lexsort([np.arange(len(st)), -outcome_rank, st.end, episode])
+    by_end = sort_order([episode, st.end, -outcome_rank])
     final = by_end[last_per_person(episode[by_end], np.ones(len(st), bool))]
     e["outcome"] = st.event_outcome[final]
     e["new"] = ~_follows_long_term(prep, e)
@@ -90,6 +90,8 @@ def _follows_long_term(prep: Prepared, e: dict[str, np.ndarray]) -> np.ndarray:
 
 def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Categorical:
     n = len(e["person"])
+    # only the rows of people with an episode can follow one: sorting just those is much cheaper
+    theirs = people_in(e["person"], np.ones(n, bool), prep.n_people)[prep.column("person")]
     sequel = np.full(n, "Unable to classify", dtype=object)
     found = np.zeros(n, bool)
 
@@ -101,7 +103,7 @@ def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Catego
     settle(e["death"] <= e["end"] + window, "Deceased")
     settle(e["outcome"] == prep.code("event_outcome", "Admitted to hospital"), "Admitted to hospital")
 
-    services = _sequel_services(prep)
+    services = _sequel_services(prep, theirs)
     left, right = pairs_by_person(e["person"], services)
     end = e["end"][left]
     follows = ((services.start[right] <= end) & (services.end[right] >= end)) | \
@@ -109,7 +111,7 @@ def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Catego
     rank = best(n, left[follows], services.rank[right[follows]])
     settle(rank < NO_RANK, np.array([*SEQUEL_SERVICES, OTHER_SERVICE], dtype=object)[np.minimum(rank, len(SEQUEL_SERVICES))])
 
-    others = prep.where(np.isin(prep.column("event_type"), prep.codes("event_type", ("Request", "Assessment", "Review"))),
+    others = prep.where(theirs & np.isin(prep.column("event_type"), prep.codes("event_type", ("Request", "Assessment", "Review"))),
                         [prep.column("person")])
     left, right = pairs_by_person(e["person"], others)
     other_end, other_outcome = others.end[right], others.event_outcome[right]
@@ -123,7 +125,7 @@ def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Catego
     labels[ranked] = np.asarray(prep.events["event_outcome"].cat.categories, dtype=object)[(rank[ranked] - 1) % PROGRESS_PENALTY]
     settle(ranked, labels)
 
-    equipment = prep.where(prep.is_user_service & (prep.column("service_component") == prep.code("service_component", "Equipment")),
+    equipment = prep.where(theirs & prep.is_user_service & (prep.column("service_component") == prep.code("service_component", "Equipment")),
                            [prep.column("person")])
     left, right = pairs_by_person(e["person"], equipment)
     nested = np.zeros(n, bool)
@@ -138,11 +140,11 @@ def _outcome_ranks(prep: Prepared, codes: np.ndarray) -> np.ndarray:
     return codes + 1 + progress[codes] * PROGRESS_PENALTY
 
 
-def _sequel_services(prep: Prepared) -> Rows:
+def _sequel_services(prep: Prepared, theirs: np.ndarray) -> Rows:
     """Service-user services other than ST-Max, by person, with their rank in SEQUEL_SERVICES
     (short-term residential or nursing components relabelled; other types rank last)."""
     service_type = prep.column("service_type")
-    rows = prep.where(prep.is_user_service & (service_type != prep.code("service_type", ST_MAX)), [prep.column("person")])
+    rows = prep.where(theirs & prep.is_user_service & (service_type != prep.code("service_type", ST_MAX)), [prep.column("person")])
     rank = np.full(len(rows), len(SEQUEL_SERVICES))
     for position, kind in enumerate(SEQUEL_SERVICES):
         if kind != ST_RES_NURSING:

@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .common import NEVER, OPEN, Births, band_codes, days_of, earlier_max, group_starts, latest_known
+from .common import NEVER, OPEN, Births, band_codes, days_of, earlier_max, group_starts, latest_known, sort_order
 from .episodes import short_term_episodes
 from .vocab import (CARER, CARER_BY_ASSOCIATION, CARER_DIRECT, COMMISSIONED, DP, LONG_TERM, LT_COMMUNITY, LT_NURSING,
                     LT_PRISON, LT_RESIDENTIAL, PB, SERVICE_USER)
@@ -96,10 +96,11 @@ class Prepared:
         return [self.code(field, v) for v in values]
 
     def where(self, mask: np.ndarray, order: list[np.ndarray] | None = None) -> Rows:
-        """The rows of a mask, optionally sorted by keys (most significant last, as np.lexsort)."""
+        """The rows of a mask, optionally sorted by keys (most significant first; ties keep
+        the table's order)."""
         positions = np.flatnonzero(mask)
         if order:
-            positions = positions[np.lexsort([key[positions] for key in order])]
+            positions = positions[sort_order([key[positions] for key in order])]
         return Rows(self, positions)
 
     @cached_property
@@ -121,16 +122,14 @@ class Prepared:
         by_period = [self.column("reporting_end"), self.column("end"), self.column("start")]
         by_start = [self.column("start"), self.column("reporting_end")]
 
-        def latest(field: str, order: list[np.ndarray]) -> np.ndarray:
-            return latest_known(person, self.column(field), order, self.n_people, self.code(field, "Unknown"))
+        def attribute(field: str) -> tuple[np.ndarray, int]:
+            return self.column(field), self.code(field, "Unknown")
 
-        return {
-            "births": Births(dob, self.proxy_dob), "death": self.column("death")[first_row],
-            "psr": latest("primary_support_reason", by_period),
-            "accommodation": latest("accommodation_status", by_period),
-            "accommodation_by_start": latest("accommodation_status", by_start),
-            "employment": latest("employment_status", by_start),
-        }
+        latest = latest_known(person, {"psr": attribute("primary_support_reason"),
+                                       "accommodation": attribute("accommodation_status")}, by_period, self.n_people)
+        by_start = latest_known(person, {"accommodation_by_start": attribute("accommodation_status"),
+                                         "employment": attribute("employment_status")}, by_start, self.n_people)
+        return {"births": Births(dob, self.proxy_dob), "death": self.column("death")[first_row], **latest, **by_start}
 
     def people_ages(self, on: int) -> np.ndarray:
         return self.people["births"].age(on)
@@ -151,7 +150,7 @@ class Prepared:
     def long_term(self) -> Rows:
         """Long-term services, sorted by person, end and start (so each person's last row is the latest)."""
         lts = self.is_user_service & np.isin(self.column("service_type"), self.codes("service_type", LONG_TERM))
-        return self.where(lts, [self.column("start"), self.column("end"), self.column("person")])
+        return self.where(lts, [self.column("person"), self.column("end"), self.column("start")])
 
     @cached_property
     def settings(self) -> Rows:
@@ -159,7 +158,7 @@ class Prepared:
         (ties in long_term's order), so each person's first row is their highest setting."""
         lts = self.long_term
         rank = self._setting_rank(lts)
-        order = np.lexsort([rank, lts.person])
+        order = sort_order([lts.person, rank])
         rows = Rows(self, lts.positions[order])
         rows.rank = rank[order]
         return rows
@@ -194,7 +193,7 @@ class Prepared:
         mechanism = np.where(self.column("service_component") == self.code("service_component", "Direct payment"),
                              self.code("delivery_mechanism", DP), self.column("delivery_mechanism"))
         category = np.select([mechanism == c for c in self.codes("delivery_mechanism", (DP, PB, COMMISSIONED))], [1, 2, 3], 0)
-        rows = self.where(direct & (category > 0), [category, self.column("person")])
+        rows = self.where(direct & (category > 0), [self.column("person"), category])
         rows.category = category[rows.positions]
         return rows
 
@@ -213,7 +212,7 @@ class Prepared:
         component_ok = (self.column("service_component") == -1) | np.isin(self.column("service_component"), allowed)
         care = self.is_user_service & np.isin(self.column("service_type"), self.codes("service_type", (LT_RESIDENTIAL, LT_NURSING))) & \
             self.births.known & component_ok
-        care = self.where(care, [self.column("start"), self.column("person")])
+        care = self.where(care, [self.column("person"), self.column("start")])
         admission = care.event_outcome != self.code("event_outcome", "NFA: Self-funded client or under 12wk disregard")
         latest_earlier_end = earlier_max(care.person, care.start, care.end)
         rows = Rows(self, care.positions[admission])
@@ -247,7 +246,7 @@ class Prepared:
     def reviews(self) -> Rows:
         """Reviews with the day each was due: 12 months after the previous review, or after the
         start of the person's earliest long-term service when there was none before."""
-        rows = self.where(self.column("event_type") == self.code("event_type", "Review"), [self.column("end"), self.column("person")])
+        rows = self.where(self.column("event_type") == self.code("event_type", "Review"), [self.column("person"), self.column("end")])
         previous = pd.Series(self.events["event_end_date"].to_numpy()[rows.positions]).shift(1)
         starts = group_starts(rows.person)
         first_lts = pd.Series(self.events["event_start_date"].to_numpy()[self.long_term.positions]).groupby(self.long_term.person).min()
