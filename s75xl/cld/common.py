@@ -83,7 +83,9 @@ class Births:
 
 def band_codes(ages: np.ndarray) -> np.ndarray:
     """0 under 18, 1 for 18-64, 2 for 65+, -1 for an unknown age."""
-    return np.select([ages == UNKNOWN_AGE, ages < 18, ages <= 64], [-1, UNDER_18, WORKING_AGE], OLDER)
+    codes = (ages >= 18).astype(np.int8) + (ages >= 65)
+    codes[ages == UNKNOWN_AGE] = -1
+    return codes
 
 
 def by_band(bands: np.ndarray, numerator: np.ndarray) -> dict[str, tuple[int, int]]:
@@ -190,23 +192,21 @@ def latest_known(person: np.ndarray, attributes: dict[str, tuple[np.ndarray, int
     sorted once for every attribute."""
     by_order = sort_order([person, *order], stable=False)
     who_all = person[by_order]
-    when = packed_key(order)
-    keys_all = [key[by_order] for key in ([when] if when is not None else order)]
+    changed = np.zeros(len(person), bool)
+    for key in (person, *order):
+        sorted_key = key[by_order]
+        changed[1:] |= sorted_key[1:] != sorted_key[:-1]
+    block_all = np.cumsum(changed)  # rows of one person with equal order keys share a block number
     out = {}
     for name, (codes_all, unknown) in attributes.items():
         codes = codes_all[by_order]
         known = np.flatnonzero((codes >= 0) & (codes != unknown))
-        who, codes = who_all[known], codes[known]
-        group = np.cumsum(group_starts(who)) - 1
-        last = np.r_[who[1:] != who[:-1], True] if len(who) else np.zeros(0, bool)
-        last_of_group = np.flatnonzero(last)[group]
-        # rows tying with their person's last row on every order key form that person's final block
-        ties = np.ones(len(who), bool)
-        for key in keys_all:
-            ties &= key[known] == key[known][last_of_group]
-        disagree = ties & (codes != codes[last_of_group])
+        who, codes, block = who_all[known], codes[known], block_all[known]
+        last = np.flatnonzero(np.r_[who[1:] != who[:-1], True]) if len(who) else np.zeros(0, np.int64)
+        # a block disagrees when two neighbours in it differ; each person's last block decides
+        disagreeing = np.zeros(int(block_all[-1]) + 1 if len(block_all) else 0, bool)
+        disagreeing[block[:-1][(block[1:] == block[:-1]) & (codes[1:] != codes[:-1])]] = True
         result = np.full(n_people, unknown, dtype=np.int64)
-        result[who[last]] = codes[last]
-        result[who[disagree]] = unknown
+        result[who[last]] = np.where(disagreeing[block[last]], unknown, codes[last])
         out[name] = result
     return out
