@@ -48,7 +48,7 @@ def chosen_people(prep: Prepared, period: Period, psr: str | None, age_band: str
         return None
     keep = np.ones(prep.n_people, bool)
     if psr:
-        keep &= prep.people["psr"] == prep.code("primary_support_reason", psr)
+        keep &= prep.latest["psr"] == prep.code("primary_support_reason", psr)
     if age_band:
         keep &= band_codes(prep.people_ages(day(period.end))) == BAND_NAMES.index(age_band)
     return keep

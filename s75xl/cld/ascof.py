@@ -101,7 +101,7 @@ def ascof_2e(prep: Prepared, period: Period) -> list[dict]:
         kept &= lts.service_type != prep.code("service_type", LT_PRISON)
     latest = last_per_person(lts.person, kept)  # long_term is sorted by person, then end
     person = lts.person[latest]
-    status = prep.people["accommodation_by_start" if prep.method == "nhse" else "accommodation"][person]
+    status = (prep.accommodation_by_start if prep.method == "nhse" else prep.latest["accommodation"])[person]
     settled = np.isin(status, prep.codes("accommodation_status", SETTLED))
     if prep.method != "nhse":
         component = lts.service_component[latest]
@@ -112,7 +112,7 @@ def ascof_2e(prep: Prepared, period: Period) -> list[dict]:
     bands = band_codes(prep.births.age(np.minimum(lts.end[latest], last), lts.positions[latest]))
     adult = bands != UNDER_18
     bands, settled, person = bands[adult], settled[adult], person[adult]
-    ld = (prep.people["psr"][person] == prep.code("primary_support_reason", LD_PSR)) & (bands == WORKING_AGE)
+    ld = (prep.latest["psr"][person] == prep.code("primary_support_reason", LD_PSR)) & (bands == WORKING_AGE)
     return _rows("2E(2)", by_band(bands, settled)) + \
         _rows("2E(1)", {"18-64": (int(settled[ld].sum()), int(ld.sum()))})
 
@@ -159,9 +159,9 @@ def ascof_1e(prep: Prepared, period: Period) -> list[dict]:
     first, last = _days(period)
     kept = lts.overlapping(first, last) & lts.alive_on(first) & (lts.service_type != prep.code("service_type", LT_PRISON))
     person = np.flatnonzero(people_in(lts.person, kept, prep.n_people))
-    age = prep.people["births"].age(last, person)
-    cohort = person[(prep.people["psr"][person] == prep.code("primary_support_reason", LD_PSR)) & (age >= 18) & (age <= 64)]
-    paid = np.isin(prep.people["employment"][cohort], prep.codes("employment_status", PAID))
+    age = prep.person_births.age(last, person)
+    cohort = person[(prep.latest["psr"][person] == prep.code("primary_support_reason", LD_PSR)) & (age >= 18) & (age <= 64)]
+    paid = np.isin(prep.employment[cohort], prep.codes("employment_status", PAID))
     return [{"measure": "1E", "breakdown": "18-64", "numerator": int(paid.sum()), "denominator": len(cohort)}]
 
 

@@ -69,6 +69,17 @@ class Births:
         if proxy_dob:  # day number of the 1st of the birth month
             self.first_of_month = birth_days - self.key % 100 + 1
 
+    def take(self, rows: np.ndarray) -> Births:
+        """The births of some rows (-1: none, so unknown)."""
+        picked = Births.__new__(Births)
+        safe = np.maximum(rows, 0)
+        picked.known = self.known[safe] & (rows >= 0)
+        picked.proxy_dob = self.proxy_dob
+        picked.key = self.key[safe]
+        if self.proxy_dob:
+            picked.first_of_month = self.first_of_month[safe]
+        return picked
+
     def age(self, at_days, rows=None) -> np.ndarray:
         """Age in completed years at a day (or a day per row); UNKNOWN_AGE without a birth date."""
         known = self.known if rows is None else self.known[rows]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .common import NEVER, OPEN, Births, band_codes, days_of, earlier_max, group_starts, latest_known, sort_order
 from .episodes import short_term_episodes
-from .vocab import (CARER, CARER_BY_ASSOCIATION, CARER_DIRECT, COMMISSIONED, DP, LONG_TERM, LT_COMMUNITY, LT_NURSING,
+from .vocab import (CARER, CARER_BY_ASSOCIATION, CARER_DIRECT, COMMISSIONED, DP, LD_PSR, LONG_TERM, LT_COMMUNITY, LT_NURSING,
                     LT_PRISON, LT_RESIDENTIAL, PB, SERVICE_USER)
 
 # The SALT LTS001 setting hierarchy (cld.md 2.5): service type and delivery mechanism -> rank.
@@ -69,6 +69,7 @@ class Prepared:
         self.proxy_dob = proxy_dob
         self.n_people = int(events["person_id"].max()) + 1 if len(events) else 0
         self._columns: dict[str, np.ndarray] = {}
+        self._codes: dict[str, dict[str, int]] = {}
 
     # ------------------------------------------------------------------------------ columns
 
@@ -89,8 +90,9 @@ class Prepared:
 
     def code(self, field: str, value: str) -> int:
         """The category code of a Release 2 value (-2, matching nothing, if the field lacks it)."""
-        categories = self.events[field].cat.categories
-        return int(categories.get_loc(value)) if value in categories else -2
+        if field not in self._codes:
+            self._codes[field] = {value: code for code, value in enumerate(self.events[field].cat.categories)}
+        return self._codes[field].get(value, -2)
 
     def codes(self, field: str, values) -> list[int]:
         return [self.code(field, v) for v in values]
@@ -110,29 +112,50 @@ class Prepared:
     # ------------------------------------------------------------------------------ people
 
     @cached_property
-    def people(self) -> dict[str, np.ndarray]:
-        """Per person: birth (as Births), death day, and latest known attributes as codes (cld.md 2.6).
+    def person_births(self) -> Births:
+        """Each person's date of birth: the first one recorded on their rows."""
+        rows = np.flatnonzero(self.births.known)
+        first = np.full(self.n_people, -1)
+        first[self.column("person")[rows][::-1]] = rows[::-1]
+        return self.births.take(first)
 
-        DHSC orders events by reporting period end, then end date (open = latest), then start;
-        NHSE's accommodation and employment use the event start, then the reporting period end."""
-        person = self.column("person")
-        first_row = np.full(self.n_people, -1)
-        first_row[person[::-1]] = np.arange(len(person))[::-1]  # each person's first row
-        dob = self.events["date_of_birth"].groupby(person).first().reindex(range(self.n_people)).to_numpy()
-        by_period = [self.column("reporting_end"), self.column("end"), self.column("start")]
-        by_start = [self.column("start"), self.column("reporting_end")]
+    # DHSC orders a person's events by reporting period end, then end date (open = latest), then
+    # start; NHSE's accommodation, and employment, use the event start, then the reporting period end.
+    def _by_period(self) -> list[np.ndarray]:
+        return [self.column("reporting_end"), self.column("end"), self.column("start")]
 
-        def attribute(field: str) -> tuple[np.ndarray, int]:
-            return self.column(field), self.code(field, "Unknown")
+    def _by_start(self) -> list[np.ndarray]:
+        return [self.column("start"), self.column("reporting_end")]
 
-        latest = latest_known(person, {"psr": attribute("primary_support_reason"),
-                                       "accommodation": attribute("accommodation_status")}, by_period, self.n_people)
-        by_start = latest_known(person, {"accommodation_by_start": attribute("accommodation_status"),
-                                         "employment": attribute("employment_status")}, by_start, self.n_people)
-        return {"births": Births(dob, self.proxy_dob), "death": self.column("death")[first_row], **latest, **by_start}
+    def _attribute(self, field: str) -> tuple[np.ndarray, int]:
+        return self.column(field), self.code(field, "Unknown")
+
+    @cached_property
+    def latest(self) -> dict[str, np.ndarray]:
+        """Per person, the latest known primary support reason ("psr") and accommodation, as codes."""
+        return latest_known(self.column("person"), {"psr": self._attribute("primary_support_reason"),
+                                                    "accommodation": self._attribute("accommodation_status")},
+                            self._by_period(), self.n_people)
+
+    @cached_property
+    def accommodation_by_start(self) -> np.ndarray:
+        """Per person, the latest known accommodation by event start (NHSE's 2E)."""
+        return latest_known(self.column("person"), {"value": self._attribute("accommodation_status")},
+                            self._by_start(), self.n_people)["value"]
+
+    @cached_property
+    def employment(self) -> np.ndarray:
+        """Per person, the latest known employment status by event start. Only 1E uses it, for
+        people whose support reason is learning disability, so only their rows are sorted;
+        everyone else is Unknown."""
+        ld = self.latest["psr"] == self.code("primary_support_reason", LD_PSR)
+        rows = ld[self.column("person")]
+        person, codes = self.column("person")[rows], self.column("employment_status")[rows]
+        return latest_known(person, {"value": (codes, self.code("employment_status", "Unknown"))},
+                            [key[rows] for key in self._by_start()], self.n_people)["value"]
 
     def people_ages(self, on: int) -> np.ndarray:
-        return self.people["births"].age(on)
+        return self.person_births.age(on)
 
     # ------------------------------------------------------------------------------ subsets
 
