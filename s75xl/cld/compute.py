@@ -17,9 +17,11 @@ from ..rates import compute_rates
 from ..targets import financial_year_of
 from .activity import activity_counts
 from .ascof import DERIVATIONS
+from .common import BAND_NAMES
 from .periods import Period, parse_period
 from .prepared import Prepared
 from .read import DataQuality, read_cld
+from .vocab import LOOKUPS, PRIMARY_SUPPORT_REASON, value_key
 
 POPULATION_BANDS = {"2B": "18-64", "2C": "65+"}
 COLUMNS = ["area", "measure", "breakdown", "period", "period_start", "period_end", "numerator", "denominator",
@@ -68,6 +70,17 @@ def _add_values(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _support_reason(psr: str | None) -> str | None:
+    """The Release 2 wording of a primary support reason, matched forgivingly; one clear error
+    for a reason CLD does not have (rather than silently counting nobody)."""
+    if psr is None:
+        return None
+    found = LOOKUPS["primary_support_reason"].get(value_key(psr))
+    if found is None:
+        raise S75Error(f"{psr!r} is not a CLD primary support reason; use one of: {', '.join(PRIMARY_SUPPORT_REASON)}.")
+    return found
+
+
 def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[str | Period], *,
             population: str | Path | pd.DataFrame | None = None, mha: str | Path | None = None,
             cpa: str | Path | None = None, mapping: str | Path | None = None, method: str = "dhsc",
@@ -82,6 +95,9 @@ def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[st
     """
     if method not in ("dhsc", "nhse"):
         raise S75Error("The method must be 'dhsc' (DHSC 2024-25) or 'nhse' (NHS England 2023-24).")
+    psr = _support_reason(psr)
+    if age_band is not None and age_band not in BAND_NAMES:
+        raise S75Error(f"The age band {age_band!r} is not one of {', '.join(BAND_NAMES)}.")
     chosen = [periods] if isinstance(periods, (str, Period)) else list(periods)
     chosen = [p if isinstance(p, Period) else parse_period(p) for p in chosen]
     events, quality = read_cld(cld_paths, person_id_rule=person_id_rule)

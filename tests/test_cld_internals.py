@@ -1,0 +1,129 @@
+"""The array helpers the fast CLD engine rests on, each against a plain reference or a worked
+example; and the filters and reading details that the figures alone would not catch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from s75xl.cld import compute, read_cld
+from s75xl.cld.columns import parse_dates, person_numbers
+from s75xl.cld.common import (UNKNOWN_AGE, age_at, band_codes, earlier_max, latest_known, running_max, sort_order,
+                              ymd)
+from s75xl.cld.episodes import pairs_by_person
+from s75xl.errors import S75Error
+from s75xl.synthetic import write
+
+from . import cld_fixture as F
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(-3, 3), st.integers(0, 2)), min_size=1, max_size=40),
+       st.booleans())
+def test_sort_order_is_a_stable_sort_by_the_keys(rows, huge):
+    keys = [np.array(column, dtype=np.int64) for column in zip(*rows)]
+    if huge:  # ranges too wide to pack into one int64: the np.lexsort path
+        keys[0] = keys[0] * 2**40
+        keys[1] = keys[1] * 2**30
+    expected = sorted(range(len(rows)), key=lambda i: (*(int(k[i]) for k in keys), i))
+    assert sort_order(keys).tolist() == expected
+
+
+def test_latest_known_rules():
+    """cld.md 2.6 on five people; codes 0, 1 are values, 2 means Unknown and -1 is blank."""
+    person = np.array([0, 0, 1, 1, 2, 2, 3, 3, 4, 4])
+    when = np.array([1, 2, 5, 5, 5, 5, 1, 2, 1, 9])
+    code = np.array([0, 2,  # person 0: a later Unknown does not beat a known value
+                     0, 1,  # person 1: the latest rows tie and disagree: Unknown
+                     1, 1,  # person 2: they tie and agree
+                     -1, 2,  # person 3: nothing known
+                     0, 1])  # person 4: the later known value wins
+    got = latest_known(person, {"x": (code, 2)}, [when], 5)["x"]
+    assert got.tolist() == [0, 2, 1, 2, 1]
+
+
+def test_running_and_earlier_max():
+    person = np.array([0, 0, 0, 1, 1, 1])
+    start = np.array([1, 1, 5, 2, 3, 9])
+    end = np.array([4, 10, 6, 3, 2, 8])
+    assert running_max(person, end).tolist() == [4, 10, 10, 3, 3, 8]
+    # the latest end among the same person's rows starting strictly earlier (rows 0 and 1 share a start)
+    assert earlier_max(person, start, end).tolist()[2:] == [10, -10_000_000, 3, 3]
+    assert earlier_max(person, start, end)[:2].tolist() == [-10_000_000] * 2
+
+
+def test_pairs_by_person():
+    class Right:
+        person = np.array([0, 0, 2, 3, 3, 3])
+
+    left, right = pairs_by_person(np.array([3, 1, 0]), Right)
+    assert list(zip(left.tolist(), right.tolist())) == [(0, 3), (0, 4), (0, 5), (2, 0), (2, 1)]
+
+
+def test_ages_and_bands():
+    day = (np.datetime64("2024-02-29") - np.datetime64("1970-01-01")).astype(int)
+    assert ymd(np.array([day, 0, -1])).tolist() == [20240229, 19700101, 19691231]
+    dob = pd.Series(pd.to_datetime(["1960-03-15", "2006-04-01", None]))
+    exact = age_at(dob, pd.Timestamp("2025-03-10"))
+    assert exact.iloc[0] == 64 and exact.iloc[1] == 18 and np.isnan(exact.iloc[2])
+    # the national proxy: born on the 1st of the month, age = whole days / 365.25
+    assert age_at(dob, pd.Timestamp("2025-03-10"), proxy_dob=True).iloc[0] == 65
+    assert band_codes(np.array([17, 18, 64, 65, UNKNOWN_AGE])).tolist() == [0, 1, 1, 2, -1]
+
+
+def test_dates_forgiving_but_never_moved():
+    text = pd.Series(["2024-04-01", "01/04/2024", "1/4/2024", "2024-04-01 10:00:00", None, "x", "31/02/2024",
+                      "29/02/2024", "29/02/2023", "45383", "45383.0", " 2024-12-31 ", "", "9999-12-31"])
+    dates, bad = parse_dates(text)
+    april = pd.Timestamp("2024-04-01")
+    assert dates.iloc[[0, 1, 2, 3, 9, 10]].eq(april).all()
+    assert dates.iloc[7] == pd.Timestamp("2024-02-29") and dates.iloc[11] == pd.Timestamp("2024-12-31")
+    assert bad.tolist() == [False] * 5 + [True, True, False, True, False, False, False, False, True]
+
+
+def test_nhs_numbers_with_spaces_link_to_the_same_person():
+    nhs = pd.Series(["9990000001", "999 000 0001", "12345", None], dtype="string")
+    local = pd.Series(["A", "B", "C", None], dtype="string")
+    la = pd.Series(["999"] * 4, dtype="string")
+    person, dropped = person_numbers(nhs, la, local, "dhsc")
+    assert person[0] == person[1] >= 0  # spaces ignored
+    assert person[2] >= 0 and person[2] != person[0]  # not an NHS number: linked by the local ID
+    assert person[3] == -1 and not dropped.any()
+
+
+def test_cp1252_in_a_used_column_and_no_unused_column_read(tmp_path):
+    frame = F.release_2()
+    frame["Event Outcome"] = frame["Event Outcome"].str.replace("NFA: ", "NFA \u2013 ", regex=False)  # an en dash
+    path = tmp_path / "windows.csv"
+    frame.to_csv(path, index=False, encoding="cp1252")
+    events, quality = read_cld([path])
+    reference, _ = read_cld([_utf8_copy(tmp_path)])
+    assert events["event_outcome"].tolist() == reference["event_outcome"].tolist()
+    assert ("invalid", "Event Outcome") not in quality.counts
+
+
+def _utf8_copy(tmp_path):
+    path = tmp_path / "utf8.csv"
+    F.release_2().to_csv(path, index=False)
+    return path
+
+
+def test_filters_are_checked_and_age_bands_add_up(tmp_path):
+    paths = write(tmp_path, 600, 11)
+    with pytest.raises(S75Error, match="not a CLD primary support reason"):
+        compute([paths["cld"]], "2024-25", psr="Spaceship support")
+    with pytest.raises(S75Error, match="age band"):
+        compute([paths["cld"]], "2024-25", age_band="65 plus")
+    forgiving, _, _ = compute([paths["cld"]], "2024-25", psr="mental health support")
+    assert set(forgiving[forgiving.measure.str.startswith("S75-")].breakdown) == {"Mental Health Support"}
+
+    def counts(**kwargs):
+        results, _, _ = compute([paths["cld"]], "2024-25", **kwargs)
+        activity = results[results.measure.str.startswith("S75-")]
+        return activity.set_index("measure")[["numerator", "denominator"]].fillna(0)
+
+    every = counts()
+    by_band = sum(counts(age_band=band) for band in ("Under 18", "18-64", "65+"))
+    pd.testing.assert_frame_equal(by_band, every, check_dtype=False)  # each person is in exactly one band
