@@ -1,25 +1,15 @@
-"""Reading a council's CLD extract(s) into one clean events table, with a data-quality log.
+"""Reading a council's CLD extract(s): files to raw columns, then one clean events table.
 
-Steps, each from shared/reference/cld.md:
+1. Each file (CSV, XLSX or Parquet) is read for the columns s75xl uses only (csv_file.py for
+   CSV); headers are matched forgivingly ("Event Start Date", "event_start_date", "EVENT START
+   DATE"). A file missing the core columns is refused with one sentence naming them.
+2. The rows of every file are then cleaned together (clean.py): dates, coded values, person
+   identifiers, dropped rows, the latest version of each event, dates of death, each by
+   shared/reference/cld.md.
 
-1. Headers are matched forgivingly ("Event Start Date", "event_start_date", "EVENT START DATE").
-   A file missing the core columns is refused with one sentence naming them.
-2. Dates may be ISO (2024-04-01), UK (01/04/2024) or Excel serial numbers (45383) [cld.md 1.3: the
-   submission date format is unconfirmed, so all three are accepted].
-3. Coded values are matched forgivingly and Release 1 wording is mapped to Release 2 (vocab.py).
-4. Person ID (section 2.2). DHSC (default): NHS number, else LA code + "_" + LA person ID; rows
-   with neither are dropped. NHSE ("nhse"): the LA ID is used only where that ID never appears
-   with an NHS number; otherwise the row is dropped. IDs are then replaced by plain numbers, so
-   no NHS number or local ID goes further than this module. Names, postcodes and GP details are
-   never kept.
-5. Several files: the latest version of each event wins (section 2.4, DHSC unique-event keys):
-   a later reporting period end wins, then a later file on the command line, then a closed row
-   over an open one, then the later end date.
-6. Date of death (section 2.1): an event that starts after the person's death is dropped; an end
-   date after death (or a missing one) becomes the date of death.
-
-Every dropped or corrected row is counted by reason in the DataQuality log, with example row
-numbers ("file.csv row 12"), never with a person's details.
+Every dropped or corrected row is counted by reason in the DataQuality log (quality.py), with
+example row numbers ("file.csv row 12"), never with a person's details. Names, postcodes and GP
+details are never kept; NHS numbers and local IDs go no further than columns.py.
 """
 
 from __future__ import annotations
