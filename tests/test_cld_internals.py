@@ -93,6 +93,33 @@ def test_nhs_numbers_with_spaces_link_to_the_same_person():
     assert person[3] == -1 and not dropped.any()
 
 
+@pytest.mark.parametrize("change, extra_people", [
+    ({"row": 0, "to": "999 000 0001"}, 0),  # spaces: the same number
+    ({"number": "9990000001", "to": "0999000001"}, 0),  # a leading zero: still ten digits, one person
+    ({"row": 1, "to": "1234"}, 1),  # not an NHS number: that row links by its local ID instead
+])
+def test_csv_nhs_numbers_read_as_numbers_or_as_text_link_alike(tmp_path, change, extra_people):
+    """A clean column is parsed as integers; one odd value makes the reader fall back to text,
+    and people link exactly as the text rule says."""
+    frame = F.release_2()
+    plain = tmp_path / "plain.csv"
+    frame.to_csv(plain, index=False)
+    assert frame.loc[[0, 1, 2], "NHS Number"].tolist() == ["9990000001", "9990000002", "9990000002"]
+    if "row" in change:
+        frame.loc[change["row"], "NHS Number"] = change["to"]
+    else:  # and no local ID to fall back on: the number alone must link these rows
+        hit = frame["NHS Number"] == change["number"]
+        frame.loc[hit, ["NHS Number", "LA Person Unique Identifier"]] = [change["to"], None]
+    odd = tmp_path / "odd.csv"
+    frame.to_csv(odd, index=False)
+    reference, _ = read_cld([plain])
+    events, _ = read_cld([odd])
+    assert len(events) == len(reference)
+    assert events["person_id"].nunique() == reference["person_id"].nunique() + extra_people
+    if not extra_people:
+        assert events["person_id"].tolist() == reference["person_id"].tolist()
+
+
 def test_cp1252_in_a_used_column_and_no_unused_column_read(tmp_path):
     frame = F.release_2()
     frame["Event Outcome"] = frame["Event Outcome"].str.replace("NFA: ", "NFA \u2013 ", regex=False)  # an en dash

@@ -73,8 +73,9 @@ def parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     codes, text = distinct(column)
     dates = _dates_of(text)
     bad_distinct = (text.str.strip().fillna("") != "").to_numpy() & np.isnat(dates)
+    bad = spread(codes, bad_distinct, False) if bad_distinct.any() else np.zeros(len(codes), bool)
     return (pd.Series(spread(codes, dates, NAT), index=column.index, copy=False),
-            pd.Series(spread(codes, bad_distinct, False), index=column.index, copy=False))
+            pd.Series(bad, index=column.index, copy=False))
 
 
 def normalise_codes(column: pd.Series, field: str) -> tuple[pd.Series, pd.Series]:
@@ -96,6 +97,9 @@ def normalise_codes(column: pd.Series, field: str) -> tuple[pd.Series, pd.Series
 
 def _nhs_numbers(values: pd.Series) -> np.ndarray:
     """Valid NHS numbers (10 digits once spaces are removed) as integers; -1 for none or invalid."""
+    if pd.api.types.is_integer_dtype(values.dtype):  # the CSV reader parsed them: -1 is blank
+        numbers = values.to_numpy()
+        return np.where((numbers >= 10**9) & (numbers < 10**10), numbers, -1)
     text = pa.array(values.astype("string[pyarrow]").array)
     try:  # the usual file: every NHS number is plain digits
         numbers = pc.cast(text, pa.int64())

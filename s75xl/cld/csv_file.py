@@ -37,9 +37,15 @@ def _delimiter(first_line: str) -> str:
     return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
-def read_csv(path: Path, choose: Callable[[list[str]], dict[str, str]], encoded: Collection[str]) -> pd.DataFrame:
+def read_csv(path: Path, choose: Callable[[list[str]], dict[str, str]], encoded: Collection[str],
+             numbers: dict[str, int] | None = None) -> pd.DataFrame:
     """The chosen columns of a CSV file, named by field: `choose` maps the header to
-    {field: column}; the `encoded` fields come back as categoricals, the rest as Arrow text."""
+    {field: column}; the `encoded` fields come back as categoricals, the rest as Arrow text.
+
+    `numbers` names fields of fixed-length digit strings (the NHS number: 10) that are parsed as
+    integers (-1 where blank) when every value in the file is plain digits with no leading zero
+    to lose, which is the usual case and saves building a million strings; otherwise they are
+    read as text like the rest."""
     for encoding in ("utf-8", "cp1252"):
         try:
             line = _first_line(path, encoding)
@@ -49,26 +55,51 @@ def read_csv(path: Path, choose: Callable[[list[str]], dict[str, str]], encoded:
             raise S75Error(f"The CLD file {path} has no rows.")
         delimiter = _delimiter(line)
         wanted = choose(next(csv.reader([line], delimiter=delimiter)))
-        types = {column: pa.dictionary(pa.int32(), pa.large_string()) if field in encoded else pa.large_string()
-                 for field, column in wanted.items()}
+        options = {"read_options": arrow_csv.ReadOptions(encoding=encoding, block_size=BLOCK_SIZE),
+                   "parse_options": arrow_csv.ParseOptions(delimiter=delimiter)}
+        as_numbers = {field: digits for field, digits in (numbers or {}).items() if field in wanted}
+        table = None
+        if as_numbers:
+            try:
+                table = _read(path, wanted, encoded, as_numbers, options)
+            except pa.ArrowInvalid:
+                pass  # some value is not plain digits (or the text is not UTF-8): read text below
+            if table is not None and not _keeps_digits(table, wanted, as_numbers):
+                table = None
         try:
-            table = arrow_csv.read_csv(
-                path, read_options=arrow_csv.ReadOptions(encoding=encoding, block_size=BLOCK_SIZE),
-                parse_options=arrow_csv.ParseOptions(delimiter=delimiter),
-                convert_options=arrow_csv.ConvertOptions(include_columns=list(wanted.values()), column_types=types,
-                                                         strings_can_be_null=True))
+            table = table if table is not None else _read(path, wanted, encoded, {}, options)
         except pa.ArrowInvalid as exc:
             if "UTF8" in str(exc) and encoding == "utf-8":
                 continue
             raise S75Error(f"The CLD file {path} cannot be read as a table ({str(exc).splitlines()[0].rstrip('.')}).") from None
-        table = table.unify_dictionaries()
         return pd.DataFrame({field: _to_pandas(table.column(column)) for field, column in wanted.items()}, copy=False)
     raise S75Error(f"The CLD file {path} is neither UTF-8 nor Windows-1252 text.")
 
 
+def _read(path: Path, wanted: dict[str, str], encoded: Collection[str], numbers: dict[str, int], options: dict) -> pa.Table:
+    types = {column: pa.int64() if field in numbers else
+             pa.dictionary(pa.int32(), pa.large_string()) if field in encoded else pa.large_string()
+             for field, column in wanted.items()}
+    table = arrow_csv.read_csv(path, **options, convert_options=arrow_csv.ConvertOptions(
+        include_columns=list(wanted.values()), column_types=types, strings_can_be_null=True))
+    return table.unify_dictionaries()
+
+
+def _keeps_digits(table: pa.Table, wanted: dict[str, str], numbers: dict[str, int]) -> bool:
+    """Whether no value parsed as a number had fewer digits than its field's length (a leading
+    zero, or too short: then the text decides validity, not the number)."""
+    for field, digits in numbers.items():
+        low = pc.min(table.column(wanted[field])).as_py()
+        if low is not None and low < 10 ** (digits - 1):
+            return False
+    return True
+
+
 def _to_pandas(column: pa.ChunkedArray):
-    """Dictionaries become categoricals (sharing one dictionary after unification); text stays
-    Arrow text, which is pandas' own string storage (no copy)."""
+    """Dictionaries become categoricals (sharing one dictionary after unification); numbers, numpy
+    integers; text stays Arrow text, which is pandas' own string storage (no copy)."""
+    if pa.types.is_integer(column.type):
+        return pc.fill_null(column, -1).to_numpy() if len(column) else np.zeros(0, np.int64)
     if not pa.types.is_dictionary(column.type):
         return pd.arrays.ArrowStringArray(column)
     dictionary = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.large_string())

@@ -85,7 +85,7 @@ def _read_raw(path: Path) -> pd.DataFrame:
     try:
         tabular = path.suffix.lower() in (".xlsx", ".xlsm", ".parquet")
         frame = _read_table(path) if tabular else read_csv(path, lambda header: _fields_of(header, path),
-                                                           (*DATES, *CODED_FIELDS, *LOCAL_CODES))
+                                                           (*DATES, *CODED_FIELDS, *LOCAL_CODES), {"nhs_number": 10})
     except S75Error:
         raise
     except Exception as exc:  # pandas, Arrow and openpyxl raise many kinds for a file that is not a table
