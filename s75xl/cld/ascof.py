@@ -102,10 +102,10 @@ def ascof_2e(prep: Prepared, period: Period) -> list[dict]:
     latest = last_per_person(lts.person, kept)  # long_term is sorted by person, then end
     person = lts.person[latest]
     status = (prep.accommodation_by_start if prep.method == "nhse" else prep.latest["accommodation"])[person]
-    settled = np.isin(status, prep.codes("accommodation_status", SETTLED))
+    settled = prep.isin(status, "accommodation_status", SETTLED)
     if prep.method != "nhse":
         component = lts.service_component[latest]
-        inferred = np.isin(component, prep.codes("service_component", ("Shared Lives", "Extra care housing", "Community supported living"))) | \
+        inferred = prep.isin(component, "service_component", ("Shared Lives", "Extra care housing", "Community supported living")) | \
             ((lts.service_type[latest] == prep.code("service_type", LT_COMMUNITY)) &
              (component == prep.code("service_component", "Home support or domiciliary care")))
         settled |= (status == prep.code("accommodation_status", "Unknown")) & inferred
@@ -161,7 +161,7 @@ def ascof_1e(prep: Prepared, period: Period) -> list[dict]:
     person = np.flatnonzero(people_in(lts.person, kept, prep.n_people))
     age = prep.person_births.age(last, person)
     cohort = person[(prep.latest["psr"][person] == prep.code("primary_support_reason", LD_PSR)) & (age >= 18) & (age <= 64)]
-    paid = np.isin(prep.employment[cohort], prep.codes("employment_status", PAID))
+    paid = prep.isin(prep.employment[cohort], "employment_status", PAID)
     return [{"measure": "1E", "breakdown": "18-64", "numerator": int(paid.sum()), "denominator": len(cohort)}]
 
 

@@ -111,7 +111,7 @@ def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Catego
     rank = best(n, left[follows], services.rank[right[follows]])
     settle(rank < NO_RANK, np.array([*SEQUEL_SERVICES, OTHER_SERVICE], dtype=object)[np.minimum(rank, len(SEQUEL_SERVICES))])
 
-    others = prep.where(theirs & np.isin(prep.column("event_type"), prep.codes("event_type", ("Request", "Assessment", "Review"))),
+    others = prep.where(theirs & prep.isin(prep.column("event_type"), "event_type", ("Request", "Assessment", "Review")),
                         [prep.column("person")])
     left, right = pairs_by_person(e["person"], others)
     other_end, other_outcome = others.end[right], others.event_outcome[right]
@@ -149,7 +149,7 @@ def _sequel_services(prep: Prepared, theirs: np.ndarray) -> Rows:
     for position, kind in enumerate(SEQUEL_SERVICES):
         if kind != ST_RES_NURSING:
             rank[rows.service_type == prep.code("service_type", kind)] = position
-    short_res = np.isin(rows.service_component, prep.codes("service_component", ("Short term residential care", "Short term nursing care")))
+    short_res = prep.isin(rows.service_component, "service_component", ("Short term residential care", "Short term nursing care"))
     rank[short_res] = SEQUEL_SERVICES.index(ST_RES_NURSING)
     rows.rank = rank
     return rows

@@ -97,6 +97,13 @@ class Prepared:
     def codes(self, field: str, values) -> list[int]:
         return [self.code(field, v) for v in values]
 
+    def isin(self, codes: np.ndarray, field: str, values) -> np.ndarray:
+        """Which codes stand for one of the field's values, by table lookup (faster than np.isin).
+        Negative codes (blank, or a value the field lacks) pick the table's extra last slot."""
+        table = np.zeros(len(self.events[field].cat.categories) + 1, bool)
+        table[[code for code in self.codes(field, values) if code >= 0]] = True
+        return table[np.maximum(codes, -1)]
+
     def where(self, mask: np.ndarray, order: list[np.ndarray] | None = None) -> Rows:
         """The rows of a mask, optionally sorted by keys (most significant first; ties keep
         the table's order)."""
@@ -172,7 +179,7 @@ class Prepared:
     @cached_property
     def long_term(self) -> Rows:
         """Long-term services, sorted by person, end and start (so each person's last row is the latest)."""
-        lts = self.is_user_service & np.isin(self.column("service_type"), self.codes("service_type", LONG_TERM))
+        lts = self.is_user_service & self.isin(self.column("service_type"), "service_type", LONG_TERM)
         return self.where(lts, [self.column("person"), self.column("end"), self.column("start")])
 
     @cached_property
@@ -211,7 +218,7 @@ class Prepared:
         these three count towards 3D(1B)/(2B): a carer whose best category is 4 to 6 (other direct
         support, support involving the cared-for person, assessment or information only) is in
         neither numerator nor denominator, so those rows are not kept."""
-        carer = np.isin(self.column("client_type"), self.codes("client_type", (CARER, CARER_BY_ASSOCIATION)))
+        carer = self.isin(self.column("client_type"), "client_type", (CARER, CARER_BY_ASSOCIATION))
         direct = carer & (self.column("service_type") == self.code("service_type", CARER_DIRECT))
         mechanism = np.where(self.column("service_component") == self.code("service_component", "Direct payment"),
                              self.code("delivery_mechanism", DP), self.column("delivery_mechanism"))
@@ -233,7 +240,7 @@ class Prepared:
         component = self.events["service_component"].cat.categories.str.lower()
         allowed = np.flatnonzero(component.str.contains("residential|nursing") & ~component.str.contains("short"))
         component_ok = (self.column("service_component") == -1) | np.isin(self.column("service_component"), allowed)
-        care = self.is_user_service & np.isin(self.column("service_type"), self.codes("service_type", (LT_RESIDENTIAL, LT_NURSING))) & \
+        care = self.is_user_service & self.isin(self.column("service_type"), "service_type", (LT_RESIDENTIAL, LT_NURSING)) & \
             self.births.known & component_ok
         care = self.where(care, [self.column("person"), self.column("start")])
         admission = care.event_outcome != self.code("event_outcome", "NFA: Self-funded client or under 12wk disregard")
