@@ -7,9 +7,10 @@ and let the period-independent work be done once per extract, so each further pe
 milliseconds. bench/bench_cld.py measures it against a plain DuckDB SQL version of the same
 measures, which it beats by about four times.
 
-Modules, in the order data flows: csv_file and read (files), columns and clean (one clean events
-table), quality (the data-quality log), common (day numbers, ages, per-person picks), prepared
-and episodes (period-independent facts), ascof and activity (the measures per period), compute.
+Modules, in the order data flows: fields (the specification's columns), csv_file and read
+(files), columns and clean (one clean events table), quality (the data-quality log), common (day
+numbers, ages, per-person picks), prepared and episodes (period-independent facts), ascof and
+activity (the measures per period), compute.
 """
 
 from .compute import compute

@@ -22,39 +22,26 @@ import numpy as np
 import pandas as pd
 
 from .columns import NAT, normalise_codes, parse_dates, person_numbers
+from .fields import DATES, FIELDS, LOCAL_CODES, REQUIRED
 from .quality import DataQuality
 from .vocab import CODED_FIELDS, SERVICE_USER
 
-REQUIRED = ("event_type", "event_start_date", "client_type", "date_of_birth")
-IDENTIFIERS = ("nhs_number", "la_person_unique_identifier")
-DATES = ("reporting_period_start_date", "reporting_period_end_date", "date_of_birth", "date_of_death",
-         "event_start_date", "event_end_date")
-LOCAL_CODES = ("la_code", "request_route_of_access", "assessment_type")  # kept as the council wrote them
-USED = (*IDENTIFIERS, *DATES, *CODED_FIELDS, *LOCAL_CODES)
 KEEP = ("person_id", "la_code", "gender", "date_of_birth", "date_of_death", "client_type", "primary_support_reason",
         "accommodation_status", "employment_status", "client_funding_status", "event_type", "event_start_date",
         "event_end_date", "event_outcome", "request_route_of_access", "assessment_type", "service_type",
         "service_component", "delivery_mechanism", "review_reason", "reporting_period_end_date")
 MANDATORY_BY_EVENT = {"Service": ("service_type",), "Review": ("review_reason",)}
-FIELD_NAMES = {"reporting_period_start_date": "Reporting Period Start Date",
-               "reporting_period_end_date": "Reporting Period End Date", "date_of_birth": "Date of Birth",
-               "date_of_death": "Date of Death", "event_start_date": "Event Start Date", "event_end_date": "Event End Date",
-               "event_type": "Event Type", "client_type": "Client Type", "service_type": "Service Type",
-               "service_component": "Service Component", "delivery_mechanism": "Delivery Mechanism",
-               "event_outcome": "Event Outcome", "primary_support_reason": "Primary Support Reason",
-               "accommodation_status": "Accommodation Status", "employment_status": "Employment Status",
-               "gender": "Gender", "client_funding_status": "Client Funding Status", "review_reason": "Review Reason"}
 
 
 def clean(raw: pd.DataFrame, quality: DataQuality, person_id_rule: str) -> pd.DataFrame:
-    """The events table from the raw rows of every file (columns named as in USED)."""
+    """The events table from the raw rows of every file (columns named as in fields.USED)."""
     columns: dict[str, pd.Series] = {}
     for name in DATES:
         columns[name], bad = parse_dates(raw[name])
-        quality.note("invalid", FIELD_NAMES[name], bad.to_numpy())
+        quality.note("invalid", FIELDS[name], bad.to_numpy())
     for name in CODED_FIELDS:
         columns[name], bad = normalise_codes(raw[name], name)
-        quality.note("invalid", FIELD_NAMES[name], bad.to_numpy())
+        quality.note("invalid", FIELDS[name], bad.to_numpy())
     for name in LOCAL_CODES:
         columns[name] = raw[name].astype("category")
     _report_missing(columns, quality)
@@ -104,11 +91,11 @@ def _take(column: pd.Series, rows: np.ndarray):
 
 def _report_missing(columns: dict[str, pd.Series], quality: DataQuality) -> None:
     for name in REQUIRED:
-        quality.note("missing", FIELD_NAMES[name], columns[name].isna().to_numpy())
+        quality.note("missing", FIELDS[name], columns[name].isna().to_numpy())
     for event_type, names in MANDATORY_BY_EVENT.items():
         for name in names:
             hit = (columns["event_type"] == event_type) & columns[name].isna()
-            quality.note("missing", f"{FIELD_NAMES[name]} (on {event_type.lower()} events)", hit.to_numpy())
+            quality.note("missing", f"{FIELDS[name]} (on {event_type.lower()} events)", hit.to_numpy())
 
 
 def _drop(keep: np.ndarray, rule: np.ndarray, reason: str, quality: DataQuality) -> np.ndarray:

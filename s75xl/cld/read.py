@@ -21,30 +21,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import S75Error
-from .clean import DATES, IDENTIFIERS, LOCAL_CODES, REQUIRED, USED, clean
+from .clean import clean
 from .columns import parse_dates
 from .csv_file import read_csv
+from .fields import DATES, FIELDS, IDENTIFIERS, LOCAL_CODES, REQUIRED, USED
 from .quality import DataQuality
 from .vocab import CODED_FIELDS
 
 __all__ = ["DataQuality", "FIELDS", "parse_dates", "read_cld"]
-
-FIELDS = {
-    "la_code": "LA Code", "reporting_period_start_date": "Reporting Period Start Date",
-    "reporting_period_end_date": "Reporting Period End Date", "nhs_number": "NHS Number",
-    "la_person_unique_identifier": "LA Person Unique Identifier", "first_name": "First Name",
-    "last_name": "Last Name", "gp_practice_name": "GP Practice Name", "gp_practice_code": "GP Practice Code",
-    "gender": "Gender", "ethnicity": "Ethnicity", "date_of_birth": "Date of Birth", "date_of_death": "Date of Death",
-    "client_type": "Client Type", "primary_support_reason": "Primary Support Reason", "postcode": "Postcode",
-    "accommodation_status": "Accommodation Status", "employment_status": "Employment Status",
-    "has_unpaid_carer": "Has Unpaid Carer", "client_funding_status": "Client Funding Status",
-    "event_type": "Event Type", "event_reference": "Event Reference", "event_start_date": "Event Start Date",
-    "event_end_date": "Event End Date", "event_description": "Event Description", "event_outcome": "Event Outcome",
-    "request_route_of_access": "Request: Route of Access", "assessment_type": "Assessment Type",
-    "service_type": "Service Type", "service_component": "Service Component",
-    "delivery_mechanism": "Delivery Mechanism", "review_reason": "Review Reason",
-}
-
 
 def header_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(name).casefold())
