@@ -154,3 +154,13 @@ def test_filters_are_checked_and_age_bands_add_up(tmp_path):
     every = counts()
     by_band = sum(counts(age_band=band) for band in ("Under 18", "18-64", "65+"))
     pd.testing.assert_frame_equal(by_band, every, check_dtype=False)  # each person is in exactly one band
+
+
+def test_a_file_whose_every_row_is_dropped_gives_zeros_and_a_warning(tmp_path):
+    path = tmp_path / "no_ids.csv"
+    F.release_2().assign(**{"NHS Number": None, "LA Person Unique Identifier": None}).to_csv(path, index=False)
+    for method in ("dhsc", "nhse"):
+        results, quality, warnings = compute([path], "2024-25", population=F.POPULATION, method=method,
+                                             psr="Mental Health Support", age_band="65+")
+        assert quality.rows_kept == 0 and quality.counts[("dropped", "no NHS number or LA person ID")] == len(F.ROWS)
+        assert (results["numerator"] == 0).all() and any("No event was kept" in w for w in warnings)

@@ -162,7 +162,7 @@ def _apply_deaths(columns: dict[str, pd.Series], person: np.ndarray, keep: np.nd
     """Give every kept row its person's latest recorded date of death; drop events that start after
     it, and set an end after it (or a missing end) to it. Returns the rows still kept."""
     recorded = columns["date_of_death"].to_numpy().view(np.int64)  # NaT is the smallest int64, so max() skips it
-    latest = np.full(int(person.max()) + 1 if len(person) else 0, NAT.view(np.int64))
+    latest = np.full(max(int(person.max()) + 1 if len(person) else 0, 1), NAT.view(np.int64))  # never empty
     np.maximum.at(latest, person[keep], recorded[keep])
     death = np.where(keep, latest[np.maximum(person, 0)], NAT.view(np.int64)).view("datetime64[ns]")
     dead = ~np.isnat(death)

@@ -117,5 +117,7 @@ def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[st
     frame["area"] = area
     frame["denominator"] = frame.get("denominator", np.nan)
     warnings: list[str] = []
+    if quality.rows_kept == 0:
+        warnings.append("No event was kept from the CLD file(s), so every count is 0: the data-quality report says why.")
     frame = _add_values(_add_populations(frame, table, warnings))
     return frame[COLUMNS], quality, list(dict.fromkeys(warnings))
