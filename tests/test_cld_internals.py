@@ -164,3 +164,17 @@ def test_a_file_whose_every_row_is_dropped_gives_zeros_and_a_warning(tmp_path):
                                              psr="Mental Health Support", age_band="65+")
         assert quality.rows_kept == 0 and quality.counts[("dropped", "no NHS number or LA person ID")] == len(F.ROWS)
         assert (results["numerator"] == 0).all() and any("No event was kept" in w for w in warnings)
+
+
+def test_files_read_differently_still_merge(tmp_path):
+    """One file in Release 2 wording with plain NHS numbers (read as integers), another in Release 1
+    wording with a spaced NHS number (read as text): the second supersedes every event of the first."""
+    first, second = tmp_path / "q3.csv", tmp_path / "q4.csv"
+    F.release_2().to_csv(first, index=False)
+    later = F.release_1()
+    later.loc[0, "NHS Number"] = "999 000 0001"
+    later.to_csv(second, index=False)
+    both, quality, _ = compute([first, second], "2024-25", population=F.POPULATION)
+    single, _, _ = compute([first], "2024-25", population=F.POPULATION)
+    pd.testing.assert_frame_equal(both, single)
+    assert quality.counts[("dropped", "earlier version of the same event (latest file wins)")] == len(F.ROWS)
