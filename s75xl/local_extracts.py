@@ -22,7 +22,7 @@ import pandas as pd
 from .catalogue import tomllib
 from .cld.common import age_at
 from .cld.periods import Period
-from .cld.read import parse_dates
+from .cld.columns import parse_dates
 from .cld.vocab import value_key
 from .errors import S75Error
 from .tables import read_table

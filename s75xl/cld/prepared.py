@@ -172,6 +172,12 @@ class Prepared:
             (self.column("event_type") == self.code("event_type", "Service"))
 
     @cached_property
+    def is_funded_service(self) -> np.ndarray:
+        """Service-user services the council pays for at least in part."""
+        return self.is_user_service & \
+            (self.column("client_funding_status") != self.code("client_funding_status", "Fully client funded"))
+
+    @cached_property
     def users(self) -> Rows:
         """Service-user services."""
         return self.where(self.is_user_service)
@@ -255,21 +261,19 @@ class Prepared:
     def placements(self) -> Rows:
         """Council-funded residential, nursing and supported-living services, with their kind
         (an index into PLACEMENT_KINDS)."""
-        funded = self.is_user_service & (self.column("client_funding_status") != self.code("client_funding_status", "Fully client funded"))
         service_type = self.column("service_type")
         kind = np.select([service_type == self.code("service_type", LT_RESIDENTIAL),
                           service_type == self.code("service_type", LT_NURSING),
                           (service_type == self.code("service_type", LT_COMMUNITY)) &
                           (self.column("service_component") == self.code("service_component", "Community supported living"))],
                          [0, 1, 2], -1)
-        rows = self.where(funded & (kind >= 0))
+        rows = self.where(self.is_funded_service & (kind >= 0))
         rows.kind = kind[rows.positions]
         return rows
 
     @cached_property
     def home_support(self) -> Rows:
-        funded = self.is_user_service & (self.column("client_funding_status") != self.code("client_funding_status", "Fully client funded"))
-        return self.where(funded & (self.column("service_type") == self.code("service_type", LT_COMMUNITY)) &
+        return self.where(self.is_funded_service & (self.column("service_type") == self.code("service_type", LT_COMMUNITY)) &
                           (self.column("service_component") == self.code("service_component", "Home support or domiciliary care")))
 
     @cached_property

@@ -22,13 +22,12 @@ import pandas as pd
 
 from ..errors import S75Error
 from .clean import clean
-from .columns import parse_dates
 from .csv_file import read_csv
 from .fields import DATES, FIELDS, IDENTIFIERS, LOCAL_CODES, REQUIRED, USED
 from .quality import DataQuality
 from .vocab import CODED_FIELDS
 
-__all__ = ["DataQuality", "FIELDS", "parse_dates", "read_cld"]
+__all__ = ["DataQuality", "FIELDS", "read_cld"]
 
 def header_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(name).casefold())
