@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import OLDER, UNDER_18, UNKNOWN_AGE, WORKING_AGE, band_codes, by_band, day, first_per_person, last_per_person, people_in
+from .common import OLDER, UNDER_18, UNKNOWN_AGE, WORKING_AGE, band_codes, by_band, day, first_of_group, last_of_group, people_in
 from .episodes import ST_RES_NURSING
 from .periods import Period
 from .prepared import Prepared
@@ -99,7 +99,7 @@ def ascof_2e(prep: Prepared, period: Period) -> list[dict]:
     kept = lts.overlapping(first, last) & lts.alive_on(first)
     if prep.method == "nhse":
         kept &= lts.service_type != prep.code("service_type", LT_PRISON)
-    latest = last_per_person(lts.person, kept)  # long_term is sorted by person, then end
+    latest = last_of_group(lts.person, kept)  # long_term is sorted by person, then end
     person = lts.person[latest]
     status = (prep.accommodation_by_start if prep.method == "nhse" else prep.latest["accommodation"])[person]
     settled = prep.isin(status, "accommodation_status", SETTLED)
@@ -131,7 +131,7 @@ def ascof_3d(prep: Prepared, period: Period) -> list[dict]:
     """
     first, last = _days(period)
     s = prep.settings
-    top = first_per_person(s.person, s.open_on(last) & s.alive_on(last))  # settings are sorted by person, then rank
+    top = first_of_group(s.person, s.open_on(last) & s.alive_on(last))  # settings are sorted by person, then rank
     bands = band_codes(prep.births.age(last, s.positions[top]))
     rank = s.rank[top][bands != UNDER_18]
     bands = bands[bands != UNDER_18]
@@ -139,7 +139,7 @@ def ascof_3d(prep: Prepared, period: Period) -> list[dict]:
     rows = _rows("3D(1A)", by_band(bands[community], np.isin(rank[community], [3, 4]))) + \
         _rows("3D(2A)", by_band(bands[community], rank[community] == 3))
     carers = prep.carer_support
-    best = carers.category[first_per_person(carers.person, carers.overlapping(first, last) & carers.alive_on(first))]
+    best = carers.category[first_of_group(carers.person, carers.overlapping(first, last) & carers.alive_on(first))]
     return rows + [
         {"measure": "3D(1B)", "breakdown": "Total", "numerator": int((best <= 2).sum()), "denominator": len(best)},
         {"measure": "3D(2B)", "breakdown": "Total", "numerator": int((best == 1).sum()), "denominator": len(best)}]

@@ -112,16 +112,16 @@ def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
     return np.r_[True, sorted_keys[1:] != sorted_keys[:-1]] if len(sorted_keys) else np.zeros(0, bool)
 
 
-def first_per_person(person: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Positions of each person's first masked row, for rows sorted by person."""
+def first_of_group(group: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Positions of each group's first masked row, for rows sorted by group (a person, an episode)."""
     rows = np.flatnonzero(mask)
-    return rows[group_starts(person[rows])]
+    return rows[group_starts(group[rows])]
 
 
-def last_per_person(person: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Positions of each person's last masked row, for rows sorted by person."""
+def last_of_group(group: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Positions of each group's last masked row, for rows sorted by group (a person, an episode)."""
     rows = np.flatnonzero(mask)
-    ends = np.r_[group_starts(person[rows])[1:], True] if len(rows) else np.zeros(0, bool)
+    ends = np.r_[group_starts(group[rows])[1:], True] if len(rows) else np.zeros(0, bool)
     return rows[ends]
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .common import UNKNOWN_AGE, first_per_person, group_starts, last_per_person, people_in, running_max, sort_order
+from .common import UNKNOWN_AGE, first_of_group, group_starts, last_of_group, people_in, running_max, sort_order
 from .vocab import LT_COMMUNITY, LT_NURSING, LT_PRISON, LT_RESIDENTIAL, ST_LOW, ST_MAX, ST_OTHER
 
 if TYPE_CHECKING:
@@ -67,12 +67,12 @@ def short_term_episodes(prep: Prepared) -> dict[str, np.ndarray]:
     e = {"person": st.person[first], "start": st.start[first], "death": st.death[first],
          "end": np.maximum.reduceat(st.end, first) if len(first) else np.zeros(0, np.int64)}
     e["age"] = np.full(len(first), UNKNOWN_AGE)
-    with_birth = first_per_person(episode, prep.births.known[st.positions])
+    with_birth = first_of_group(episode, prep.births.known[st.positions])
     e["age"][episode[with_birth]] = prep.births.age(e["end"][episode[with_birth]], st.positions[with_birth])
 
     outcome_rank = np.where(st.event_outcome >= 0, st.event_outcome + 1, NO_RANK)
     by_end = sort_order([episode, st.end, -outcome_rank])
-    final = by_end[last_per_person(episode[by_end], np.ones(len(st), bool))]
+    final = by_end[last_of_group(episode[by_end], np.ones(len(st), bool))]
     e["outcome"] = st.event_outcome[final]
     e["new"] = ~_follows_long_term(prep, e)
     e["sequel"] = _sequels(prep, e, 3 if prep.method == "nhse" else 7)
