@@ -59,14 +59,16 @@ def read_csv(path: Path, choose: Callable[[list[str]], dict[str, str]], encoded:
                    "parse_options": arrow_csv.ParseOptions(delimiter=delimiter)}
         as_numbers = {field: digits for field, digits in (numbers or {}).items() if field in wanted}
         table = None
-        if as_numbers:
-            try:
-                table = _read(path, wanted, encoded, as_numbers, options)
-            except pa.ArrowInvalid:
-                pass  # some value is not plain digits (or the text is not UTF-8): read text below
-            if table is not None and not _keeps_digits(table, wanted, as_numbers):
-                table = None
         try:
+            if as_numbers:
+                try:
+                    table = _read(path, wanted, encoded, as_numbers, options)
+                except pa.ArrowInvalid as exc:
+                    if "UTF8" in str(exc):
+                        raise  # the text itself is not UTF-8: reading it again as text would fail too
+                    # otherwise some value is not plain digits: read text below
+                if table is not None and not _keeps_digits(table, wanted, as_numbers):
+                    table = None
             table = table if table is not None else _read(path, wanted, encoded, {}, options)
         except pa.ArrowInvalid as exc:
             if "UTF8" in str(exc) and encoding == "utf-8":

@@ -253,7 +253,8 @@ class Prepared:
         latest_earlier_end = earlier_max(care.person, care.start, care.end)
         rows = Rows(self, care.positions[admission])
         rows.new = ~(latest_earlier_end >= care.start - 365)[admission]
-        rows.first_start = care.start[np.flatnonzero(group_starts(care.person))][np.cumsum(group_starts(care.person)) - 1][admission]
+        person_starts = group_starts(care.person)
+        rows.first_start = care.start[np.flatnonzero(person_starts)][np.cumsum(person_starts) - 1][admission]
         rows.band_at_start = band_codes(rows.age(rows.start))
         return rows
 
