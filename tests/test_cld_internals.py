@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from s75xl.cld import compute, read_cld
 from s75xl.cld.columns import parse_dates, person_numbers
-from s75xl.cld.common import (UNKNOWN_AGE, age_at, band_codes, earlier_max, latest_known, running_max, sort_order,
+from s75xl.cld.common import (OPEN, UNKNOWN_AGE, age_at, band_codes, earlier_max, latest_known, running_max, sort_order,
                               ymd)
 from s75xl.cld.episodes import pairs_by_person
 from s75xl.errors import S75Error
@@ -21,10 +21,14 @@ from . import cld_fixture as F
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(-3, 3), st.integers(0, 2)), min_size=1, max_size=40),
-       st.booleans())
-def test_sort_order_is_a_stable_sort_by_the_keys(rows, huge):
+       st.sampled_from(["narrow", "open", "wide", "huge"]))
+def test_sort_order_is_a_stable_sort_by_the_keys(rows, width):
     keys = [np.array(column, dtype=np.int64) for column in zip(*rows)]
-    if huge:  # ranges too wide to pack into one int64: the np.lexsort path
+    if width == "open":  # day numbers with the open-ended stand-ins, which are packed next to real days
+        keys[1] = np.select([keys[1] == 3, keys[1] == -3], [OPEN, -OPEN], keys[1] + 20_000)
+    if width == "wide":  # packed keys fit in an int64 but leave no room for the positions: argsort
+        keys[0] = keys[0] * 2**55
+    if width == "huge":  # ranges too wide to pack into one int64: the np.lexsort path
         keys[0] = keys[0] * 2**40
         keys[1] = keys[1] * 2**30
     expected = sorted(range(len(rows)), key=lambda i: (*(int(k[i]) for k in keys), i))
@@ -178,3 +182,17 @@ def test_files_read_differently_still_merge(tmp_path):
     single, _, _ = compute([first], "2024-25", population=F.POPULATION)
     pd.testing.assert_frame_equal(both, single)
     assert quality.counts[("dropped", "earlier version of the same event (latest file wins)")] == len(F.ROWS)
+
+
+def test_plain_pages_turns_numpy_huge_page_advice_off_and_back():
+    from s75xl.cld.memory import _advice_switch, plain_pages
+
+    switch = _advice_switch()
+    assert switch is not None  # numpy 1.24 to 2.x all have it: if it goes, the speed-up goes silently
+    before = switch(True)
+    try:
+        with plain_pages():
+            assert switch(False) is False  # returns the setting it replaces
+        assert switch(True) is True  # the advice is back on after the block
+    finally:
+        switch(before)

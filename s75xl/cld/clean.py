@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .columns import NAT, normalise_codes, parse_dates, person_numbers
+from .common import group_starts, repeated
 from .fields import DATES, FIELDS, LOCAL_CODES, REQUIRED
 from .quality import DataQuality
 from .vocab import CODED_FIELDS, SERVICE_USER
@@ -69,10 +70,12 @@ def clean(raw: pd.DataFrame, quality: DataQuality, person_id_rule: str) -> pd.Da
 
 
 def _numbered(person: np.ndarray) -> np.ndarray:
-    """Person keys renumbered 0, 1, 2... in order of first appearance; -1 stays -1."""
+    """Person keys renumbered 0, 1, 2... in the order of the keys; -1 stays -1. (Sorting is
+    several times faster than hashing here, numpy's sort being vectorised.)"""
     out = np.full(len(person), -1, np.int64)
-    known = person >= 0
-    out[known] = pd.factorize(person[known])[0]
+    known = np.flatnonzero(person >= 0)
+    order = np.argsort(person[known])
+    out[known[order]] = np.cumsum(group_starts(person[known][order])) - 1
     return out
 
 
@@ -136,7 +139,7 @@ def _earlier_versions(columns: dict[str, pd.Series], person: np.ndarray, keep: n
     start = columns["event_start_date"].to_numpy()[rows].astype("datetime64[D]").astype(np.int64)
     coarse = _pack([person[rows], start - (start.min() if len(start) else 0),
                     columns["event_type"].cat.codes.to_numpy()[rows] + 1, columns["client_type"].cat.codes.to_numpy()[rows] + 1])
-    rows = rows[pd.Series(coarse).duplicated(keep=False).to_numpy()]
+    rows = rows[repeated(coarse)]
     superseded = np.zeros(len(keep), bool)
     if not len(rows):
         return superseded

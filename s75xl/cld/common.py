@@ -112,6 +112,17 @@ def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
     return np.r_[True, sorted_keys[1:] != sorted_keys[:-1]] if len(sorted_keys) else np.zeros(0, bool)
 
 
+def repeated(keys: np.ndarray) -> np.ndarray:
+    """Mask of the rows whose key some other row shares (by sorting, faster than hashing here)."""
+    order = np.argsort(keys)
+    sorted_keys = keys[order]
+    same = sorted_keys[1:] == sorted_keys[:-1]
+    hit = np.zeros(len(keys), bool)
+    hit[order[1:][same]] = True
+    hit[order[:-1][same]] = True
+    return hit
+
+
 def first_of_group(group: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Positions of each group's first masked row, for rows sorted by group (a person, an episode)."""
     rows = np.flatnonzero(mask)
@@ -167,21 +178,37 @@ def age_at(dob: pd.Series, when, proxy_dob: bool = False) -> pd.Series:
 
 
 def sort_order(keys: list[np.ndarray], stable: bool = True) -> np.ndarray:
-    """Positions that sort rows by integer keys, most significant first (as sorted() on tuples).
+    """Positions that sort rows by integer keys, most significant first (as sorted() on tuples;
+    ties keep the rows' order unless `stable` is False)."""
+    return sorted_by(keys, stable)[0]
 
-    The keys are packed side by side into one int64 when their ranges fit, which sorts about ten
-    times faster than np.lexsort; otherwise np.lexsort does it."""
+
+def sorted_by(keys: list[np.ndarray], stable: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """sort_order's positions, and the keys packed into one int64 per row in that order (equal
+    rows, equal numbers), or None when they do not fit in one.
+
+    The keys are packed side by side with the row's position in the lowest bits, so every number
+    is distinct and numpy's vectorised (unstable) sort gives the stable order, the positions read
+    back from the low bits: about 15 times faster than np.argsort(kind="stable") and 40 times
+    faster than np.lexsort. Wider keys fall back to argsort of the packed keys, then to lexsort."""
     packed = packed_key(keys)
     if packed is None:
-        return np.lexsort(keys[::-1])
-    return np.argsort(packed, kind="stable" if stable else "quicksort")
+        return np.lexsort(keys[::-1]), None
+    position_bits = max(len(packed) - 1, 0).bit_length()
+    if position_bits + int(packed.max(initial=0)).bit_length() <= 63:
+        in_order = np.sort((packed << position_bits) | np.arange(len(packed)))
+        return in_order & ((1 << position_bits) - 1), in_order >> position_bits
+    order = np.argsort(packed, kind="stable" if stable else "quicksort")
+    return order, packed[order]
 
 
 def packed_key(keys: list[np.ndarray]) -> np.ndarray | None:
-    """Integer keys side by side in one int64 (same order and equality as the tuples), or None
-    when their ranges need more than 63 bits."""
+    """Integer keys side by side in one non-negative int64 (same order and equality as the
+    tuples), or None when their ranges need more than 63 bits. Day numbers' OPEN/NEVER and
+    -OPEN stand-ins are first moved next to the real days, keeping their order."""
     if not len(keys[0]):
         return np.zeros(0, np.int64)
+    keys = [_close_up(key) for key in keys]
     lows = [int(key.min()) for key in keys]
     widths = [(int(key.max()) - low).bit_length() for key, low in zip(keys, lows)]
     if sum(widths) > 63:
@@ -190,6 +217,18 @@ def packed_key(keys: list[np.ndarray]) -> np.ndarray | None:
     for key, low, width in zip(keys, lows, widths):
         packed = (packed << width) | (key - low)
     return packed
+
+
+def _close_up(key: np.ndarray) -> np.ndarray:
+    """The key with OPEN (= NEVER) as one more than its largest other value and -OPEN as one less
+    than its smallest, so that a column of days with open ends packs into a few bits."""
+    top, bottom = int(key.max()), int(key.min())
+    if top != OPEN and bottom != -OPEN:
+        return key
+    real = key[(key != OPEN) & (key != -OPEN)]
+    if not len(real):
+        return np.where(key == OPEN, 1, 0)
+    return np.where(key == OPEN, int(real.max()) + 1, np.where(key == -OPEN, int(real.min()) - 1, key))
 
 
 def latest_known(person: np.ndarray, attributes: dict[str, tuple[np.ndarray, int]], order: list[np.ndarray],
@@ -201,12 +240,15 @@ def latest_known(person: np.ndarray, attributes: dict[str, tuple[np.ndarray, int
     the latest by `order` (day numbers, most significant first) wins; if the latest rows tie and
     disagree, the answer is unknown. People with no known value get unknown. The rows are
     sorted once for every attribute."""
-    by_order = sort_order([person, *order], stable=False)
+    by_order, in_order = sorted_by([person, *order], stable=False)
     who_all = person[by_order]
     changed = np.zeros(len(person), bool)
-    for key in (person, *order):
-        sorted_key = key[by_order]
-        changed[1:] |= sorted_key[1:] != sorted_key[:-1]
+    if in_order is not None:
+        changed[1:] = in_order[1:] != in_order[:-1]
+    else:
+        for key in (person, *order):
+            sorted_key = key[by_order]
+            changed[1:] |= sorted_key[1:] != sorted_key[:-1]
     block_all = np.cumsum(changed)  # rows of one person with equal order keys share a block number
     out = {}
     for name, (codes_all, unknown) in attributes.items():

@@ -18,6 +18,7 @@ from ..targets import financial_year_of
 from .activity import activity_counts
 from .ascof import DERIVATIONS
 from .common import BAND_NAMES
+from .memory import with_plain_pages
 from .periods import Period, parse_period
 from .prepared import Prepared
 from .read import DataQuality, read_cld
@@ -81,6 +82,7 @@ def _support_reason(psr: str | None) -> str | None:
     return found
 
 
+@with_plain_pages
 def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[str | Period], *,
             population: str | Path | pd.DataFrame | None = None, mha: str | Path | None = None,
             cpa: str | Path | None = None, mapping: str | Path | None = None, method: str = "dhsc",
