@@ -188,6 +188,17 @@ def test_bad_values_are_reported_by_field_with_row_numbers(tmp_path):
     assert report.loc[("dropped", "no event type or start date"), "count"] == 2
 
 
+def test_example_rows_name_the_file_and_its_own_row_number(tmp_path):
+    first, second = F.release_2(), F.release_2()
+    first.loc[2, "Event Start Date"] = "31/02/2024"
+    second.loc[6, "Event Start Date"] = "not a date"
+    second.loc[8, "Service Type"] = "Long term support: Spaceship"
+    _, quality = read_cld([_write(tmp_path, first, "q1.csv"), _write(tmp_path, second, "q2.csv")])
+    report = quality.table().set_index(["kind", "field_or_rule"])
+    assert report.loc[("invalid", "Event Start Date"), "example_rows"] == "q1.csv row 4; q2.csv row 8"
+    assert report.loc[("invalid", "Service Type"), "example_rows"] == "q2.csv row 10"
+
+
 def test_xlsx_and_parquet_and_excel_serial_dates(tmp_path):
     frame = F.release_2()
     reference, _ = read_cld([_write(tmp_path, frame)])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import BAND_NAMES, band_codes, day, people_in
+from .common import BAND_NAMES, band_codes, day, people_of
 from .periods import Period
 from .prepared import PLACEMENT_KINDS, Prepared, Rows
 
@@ -80,8 +80,7 @@ def activity_counts(prep: Prepared, period: Period, *, psr: str | None = None,
     active = users.overlapping(first, last) & chosen(users)
     equipment = active & (users.service_component == prep.code("service_component", "Equipment"))
     rows.append({"measure": "S75-TELECARE", "breakdown": label,
-                 "numerator": int(people_in(users.person, equipment, prep.n_people).sum()),
-                 "denominator": int(people_in(users.person, active, prep.n_people).sum())})
+                 "numerator": len(people_of(users.person, equipment)), "denominator": len(people_of(users.person, active))})
     return rows + _reviews(prep, people, first, last, label)
 
 
@@ -92,7 +91,9 @@ def _reviews(prep: Prepared, people: np.ndarray | None, first: int, last: int, l
         (reviews.end >= first) & (reviews.end <= last)
     on_time = planned & (reviews.end <= reviews.due)
     lts = prep.long_term
-    current = np.flatnonzero(people_in(lts.person, lts.open_on(last), prep.n_people) & (True if people is None else people))
+    current = people_of(lts.person, lts.open_on(last))  # long_term is sorted by person
+    if people is not None:
+        current = current[people[current]]
     never_reviewed = prep.first_review[current] > last
     return [
         {"measure": "S75-REVIEW-ON-TIME", "breakdown": label, "numerator": int(on_time.sum()), "denominator": int(planned.sum())},

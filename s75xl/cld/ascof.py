@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import OLDER, UNDER_18, UNKNOWN_AGE, WORKING_AGE, band_codes, by_band, day, first_of_group, last_of_group, people_in
+from .common import (OLDER, UNDER_18, UNKNOWN_AGE, WORKING_AGE, band_codes, by_band, day, first_of_group, last_of_group, people_in,
+                     people_of)
 from .episodes import ST_RES_NURSING
 from .periods import Period
 from .prepared import Prepared
@@ -45,15 +46,20 @@ def ascof_2a(prep: Prepared, period: Period) -> list[dict]:
     that the episode follows a request from a new client (SALT STS001), is not reproduced [ours].
     The episodes and their sequels are worked out once (episodes.py); here they are filtered.
     """
-    e = prep.episodes
-    if "counted" not in e:
-        e["counted"] = e["new"] & (e["death"] >= e["start"]) & ((e["age"] == UNKNOWN_AGE) | (e["age"] >= 18)) & \
-            np.asarray(e["sequel"].isin(list(DENOMINATOR_2A)))
-        e["successful"] = np.asarray(e["sequel"].isin(list(NUMERATOR_2A)))
-        e["band"] = band_codes(e["age"])
+    e = prep.once("2A episodes", lambda: _episodes_2a(prep))
     first, last = _days(period)
     kept = e["counted"] & (e["end"] >= first) & (e["end"] <= last)
     return _rows("2A", by_band(e["band"][kept], e["successful"][kept]))
+
+
+def _episodes_2a(prep: Prepared) -> dict[str, np.ndarray]:
+    """The episodes with whether each can count (new client, alive at its start, adult or of
+    unknown age, a sequel in the denominator), whether it succeeded, and its age band."""
+    e = prep.episodes
+    return {"end": e["end"], "band": band_codes(e["age"]),
+            "counted": e["new"] & (e["death"] >= e["start"]) & ((e["age"] == UNKNOWN_AGE) | (e["age"] >= 18)) &
+            np.asarray(e["sequel"].isin(list(DENOMINATOR_2A))),
+            "successful": np.asarray(e["sequel"].isin(list(NUMERATOR_2A)))}
 
 
 # ------------------------------------------------------------------------------------- 2B / 2C
@@ -109,7 +115,7 @@ def ascof_2e(prep: Prepared, period: Period) -> list[dict]:
             ((lts.service_type[latest] == prep.code("service_type", LT_COMMUNITY)) &
              (component == prep.code("service_component", "Home support or domiciliary care")))
         settled |= (status == prep.code("accommodation_status", "Unknown")) & inferred
-    bands = band_codes(prep.births.age(np.minimum(lts.end[latest], last), lts.positions[latest]))
+    bands = band_codes(lts.age(np.minimum(lts.end[latest], last), latest))
     adult = bands != UNDER_18
     bands, settled, person = bands[adult], settled[adult], person[adult]
     ld = (prep.latest["psr"][person] == prep.code("primary_support_reason", LD_PSR)) & (bands == WORKING_AGE)
@@ -132,7 +138,7 @@ def ascof_3d(prep: Prepared, period: Period) -> list[dict]:
     first, last = _days(period)
     s = prep.settings
     top = first_of_group(s.person, s.open_on(last) & s.alive_on(last))  # settings are sorted by person, then rank
-    bands = band_codes(prep.births.age(last, s.positions[top]))
+    bands = band_codes(s.age(last, top))
     rank = s.rank[top][bands != UNDER_18]
     bands = bands[bands != UNDER_18]
     community = (rank >= 3) & (rank <= 6)
@@ -158,7 +164,7 @@ def ascof_1e(prep: Prepared, period: Period) -> list[dict]:
     lts = prep.long_term
     first, last = _days(period)
     kept = lts.overlapping(first, last) & lts.alive_on(first) & (lts.service_type != prep.code("service_type", LT_PRISON))
-    person = np.flatnonzero(people_in(lts.person, kept, prep.n_people))
+    person = people_of(lts.person, kept)  # long_term is sorted by person
     age = prep.person_births.age(last, person)
     cohort = person[(prep.latest["psr"][person] == prep.code("primary_support_reason", LD_PSR)) & (age >= 18) & (age <= 64)]
     paid = prep.isin(prep.employment[cohort], "employment_status", PAID)

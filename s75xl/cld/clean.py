@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from .columns import NAT, normalise_codes, parse_dates, person_numbers
-from .common import group_starts, repeated
+from .common import group_starts, repeated, sorted_by
 from .fields import DATES, FIELDS, LOCAL_CODES, REQUIRED
+from .parallel import run_all
 from .quality import DataQuality
 from .vocab import CODED_FIELDS, SERVICE_USER
 
@@ -36,18 +37,18 @@ MANDATORY_BY_EVENT = {"Service": ("service_type",), "Review": ("review_reason",)
 
 def clean(raw: pd.DataFrame, quality: DataQuality, person_id_rule: str) -> pd.DataFrame:
     """The events table from the raw rows of every file (columns named as in fields.USED)."""
+    decoded = run_all([lambda name=name: parse_dates(raw[name]) for name in DATES] +
+                      [lambda name=name: normalise_codes(raw[name], name) for name in CODED_FIELDS] +
+                      [lambda: person_numbers(raw["nhs_number"], raw["la_code"], raw["la_person_unique_identifier"],
+                                              person_id_rule)])
     columns: dict[str, pd.Series] = {}
-    for name in DATES:
-        columns[name], bad = parse_dates(raw[name])
-        quality.note("invalid", FIELDS[name], bad.to_numpy())
-    for name in CODED_FIELDS:
-        columns[name], bad = normalise_codes(raw[name], name)
+    for name, (values, bad) in zip((*DATES, *CODED_FIELDS), decoded):
+        columns[name] = values
         quality.note("invalid", FIELDS[name], bad.to_numpy())
     for name in LOCAL_CODES:
         columns[name] = raw[name].astype("category")
     _report_missing(columns, quality)
-
-    person, nhse_dropped = person_numbers(raw["nhs_number"], raw["la_code"], raw["la_person_unique_identifier"], person_id_rule)
+    person, nhse_dropped = decoded[-1]
     person = _numbered(person)
     keep = np.ones(len(raw), bool)
     keep = _drop(keep, nhse_dropped, "LA ID also used with an NHS number (NHSE rule)", quality)
@@ -74,8 +75,8 @@ def _numbered(person: np.ndarray) -> np.ndarray:
     several times faster than hashing here, numpy's sort being vectorised.)"""
     out = np.full(len(person), -1, np.int64)
     known = np.flatnonzero(person >= 0)
-    order = np.argsort(person[known])
-    out[known[order]] = np.cumsum(group_starts(person[known][order])) - 1
+    order, in_order = sorted_by([person[known]], stable=False)
+    out[known[order]] = np.cumsum(group_starts(in_order)) - 1
     return out
 
 
@@ -137,9 +138,8 @@ def _earlier_versions(columns: dict[str, pd.Series], person: np.ndarray, keep: n
     in full, which on a single file is usually none."""
     rows = np.flatnonzero(keep)
     start = columns["event_start_date"].to_numpy()[rows].astype("datetime64[D]").astype(np.int64)
-    coarse = _pack([person[rows], start - (start.min() if len(start) else 0),
-                    columns["event_type"].cat.codes.to_numpy()[rows] + 1, columns["client_type"].cat.codes.to_numpy()[rows] + 1])
-    rows = rows[repeated(coarse)]
+    rows = rows[repeated([person[rows], start, columns["event_type"].cat.codes.to_numpy()[rows],
+                          columns["client_type"].cat.codes.to_numpy()[rows]])]
     superseded = np.zeros(len(keep), bool)
     if not len(rows):
         return superseded
@@ -152,7 +152,7 @@ def _earlier_versions(columns: dict[str, pd.Series], person: np.ndarray, keep: n
         part["service_component"].where(kind == "Service"))])
     order = pd.DataFrame({
         "key": full, "position": rows,
-        "period": part["reporting_period_end_date"].fillna(pd.Timestamp.min), "file": quality.file_of[rows],
+        "period": part["reporting_period_end_date"].fillna(pd.Timestamp.min), "file": quality.file_of(rows),
         "open": part["event_end_date"].isna(), "end": part["event_end_date"].fillna(pd.Timestamp.max),
     }).sort_values(["key", "period", "file", "open", "end", "position"],
                    ascending=[True, True, True, False, True, True], kind="stable")

@@ -101,10 +101,12 @@ def band_codes(ages: np.ndarray) -> np.ndarray:
 
 def by_band(bands: np.ndarray, numerator: np.ndarray) -> dict[str, tuple[int, int]]:
     """(numerator, denominator) for 18-64, 65+ and the total (which counts unknown ages too)."""
-    out = {name: (int(numerator[bands == code].sum()), int((bands == code).sum()))
-           for name, code in (("18-64", WORKING_AGE), ("65+", OLDER))}
-    out["Total"] = (int(numerator.sum()), len(bands))
-    return out
+    slots = bands.astype(np.int64) + 1  # -1 (unknown) .. 2 (65+) as 0 .. 3
+    people = np.bincount(slots, minlength=4)
+    counted = np.bincount(slots, weights=numerator, minlength=4).astype(np.int64)
+    return {"18-64": (int(counted[WORKING_AGE + 1]), int(people[WORKING_AGE + 1])),
+            "65+": (int(counted[OLDER + 1]), int(people[OLDER + 1])),
+            "Total": (int(counted.sum()), len(bands))}
 
 
 def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
@@ -112,12 +114,18 @@ def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
     return np.r_[True, sorted_keys[1:] != sorted_keys[:-1]] if len(sorted_keys) else np.zeros(0, bool)
 
 
-def repeated(keys: np.ndarray) -> np.ndarray:
-    """Mask of the rows whose key some other row shares (by sorting, faster than hashing here)."""
-    order = np.argsort(keys)
-    sorted_keys = keys[order]
-    same = sorted_keys[1:] == sorted_keys[:-1]
-    hit = np.zeros(len(keys), bool)
+def repeated(keys: list[np.ndarray]) -> np.ndarray:
+    """Mask of the rows whose keys (most significant first) some other row shares. By sorting,
+    which numpy vectorises, rather than hashing, which pandas does one value at a time."""
+    order, in_order = sorted_by(keys, stable=False)
+    if in_order is not None:
+        same = in_order[1:] == in_order[:-1]
+    else:
+        same = np.ones(max(len(order) - 1, 0), bool)
+        for key in keys:
+            sorted_key = key[order]
+            same &= sorted_key[1:] == sorted_key[:-1]
+    hit = np.zeros(len(order), bool)
     hit[order[1:][same]] = True
     hit[order[:-1][same]] = True
     return hit
@@ -166,6 +174,12 @@ def people_in(person: np.ndarray, mask: np.ndarray, n_people: int) -> np.ndarray
     chosen = np.zeros(n_people, bool)
     chosen[person[mask]] = True
     return chosen
+
+
+def people_of(person: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The people (ascending) with at least one masked row, for rows sorted by person."""
+    chosen = person[mask]
+    return chosen[group_starts(chosen)]
 
 
 def age_at(dob: pd.Series, when, proxy_dob: bool = False) -> pd.Series:

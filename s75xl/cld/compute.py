@@ -19,6 +19,7 @@ from .activity import activity_counts
 from .ascof import DERIVATIONS
 from .common import BAND_NAMES
 from .memory import with_plain_pages
+from .parallel import run_all
 from .periods import Period, parse_period
 from .prepared import Prepared
 from .read import DataQuality, read_cld
@@ -46,29 +47,31 @@ def _add_populations(frame: pd.DataFrame, population: pd.DataFrame | None, warni
         if population is None:
             warnings.append(f"{measure} needs a population table (--population): its rate is left blank.")
             continue
+        found: dict[tuple[str, int], float] = {}  # many periods share an area and year
         for index in frame.index[hit]:
-            year = financial_year_of(frame.at[index, "period_start"])
-            frame.at[index, "denominator"] = population_for(population, frame.at[index, "area"], age_band, year, measure)
+            area, year = frame.at[index, "area"], financial_year_of(frame.at[index, "period_start"])
+            if (area, year) not in found:
+                found[area, year] = population_for(population, area, age_band, year, measure)
+            frame.at[index, "denominator"] = found[area, year]
     return frame
 
 
 def _add_values(frame: pd.DataFrame) -> pd.DataFrame:
     catalogue = default_catalogue()
-    frame["value"] = np.nan
-    frame["ci_lower"] = np.nan
-    frame["ci_upper"] = np.nan
-    for measure_id, part in frame.groupby("measure", sort=False):
+    value, lower, upper = (np.full(len(frame), np.nan) for _ in range(3))
+    numerators = frame["numerator"].astype(float).to_numpy()
+    denominators = frame["denominator"].astype(float).to_numpy()
+    for measure_id, rows in frame.groupby("measure", sort=False).indices.items():
         measure = catalogue.find(measure_id)
-        num = part["numerator"].astype(float).to_numpy()
-        den = part["denominator"].astype(float).to_numpy() if measure.unit_info.needs_denominator else None
+        num = numerators[rows]
+        den = denominators[rows] if measure.unit_info.needs_denominator else None
         values, codes = compute_rates(num, den, measure)
+        value[rows] = values
         usable = (codes == 0) & ~np.isnan(values)
-        frame.loc[part.index, "value"] = values
         if usable.any():
             ci = confidence_interval(num[usable], None if den is None else den[usable], measure)
-            frame.loc[part.index[usable], "ci_lower"] = ci.lower
-            frame.loc[part.index[usable], "ci_upper"] = ci.upper
-    return frame
+            lower[rows[usable]], upper[rows[usable]] = ci.lower, ci.upper
+    return frame.assign(value=value, ci_lower=lower, ci_upper=upper)
 
 
 def _support_reason(psr: str | None) -> str | None:
@@ -107,14 +110,17 @@ def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[st
     table = population if isinstance(population, pd.DataFrame) or population is None else read_populations(population)
     extracts = read_mapping(mapping) if (mha or cpa) else None
     prep = Prepared(events, method=method, proxy_dob=proxy_dob)
-    rows = []
-    for period in chosen:
+    prep.warm()
+
+    def rows_of(period: Period) -> list[dict]:
         found = derive(prep, period, psr=psr, age_band=age_band)
         if mha:
             found += mha_measures(mha, period, extracts)
         if cpa:
             found += cpa_measures(cpa, period, extracts)
-        rows += [{**row, "period": period.label, "period_start": period.start, "period_end": period.end} for row in found]
+        return [{**row, "period": period.label, "period_start": period.start, "period_end": period.end} for row in found]
+
+    rows = [row for found in run_all([lambda period=period: rows_of(period) for period in chosen]) for row in found]
     frame = pd.DataFrame(rows)
     frame["area"] = area
     frame["denominator"] = frame.get("denominator", np.nan)

@@ -9,13 +9,17 @@ works these out once, lazily, as numpy arrays (common.py), so each period is a f
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .common import NEVER, OPEN, Births, band_codes, days_of, earlier_max, group_starts, latest_known, sort_order
 from .episodes import short_term_episodes
+from .parallel import run_all
 from .vocab import (CARER, CARER_BY_ASSOCIATION, CARER_DIRECT, COMMISSIONED, DP, LD_PSR, LONG_TERM, LT_COMMUNITY, LT_NURSING,
                     LT_PRISON, LT_RESIDENTIAL, PB, SERVICE_USER)
 
@@ -46,8 +50,11 @@ class Rows:
     def __len__(self) -> int:
         return len(self.positions)
 
-    def age(self, at_days) -> np.ndarray:
-        return self._prep.births.age(at_days, self.positions)
+    def age(self, at_days, where: np.ndarray | None = None) -> np.ndarray:
+        """Ages at a day (or a day per row), of every row or of the rows at `where`."""
+        if "_births" not in self.__dict__:  # taken once: periods then pick from these rows only
+            self._births = self._prep.births.take(self.positions)
+        return self._births.age(at_days, where)
 
     def overlapping(self, first: int, last: int) -> np.ndarray:
         """Active at any point between two days (inclusive)."""
@@ -70,6 +77,30 @@ class Prepared:
         self.n_people = int(events["person_id"].max()) + 1 if len(events) else 0
         self._columns: dict[str, np.ndarray] = {}
         self._codes: dict[str, dict[str, int]] = {}
+        self._kept: dict[str, Any] = {}
+        self._keeping = threading.RLock()
+
+    def once(self, name: str, work: Callable[[], Any]) -> Any:
+        """A period-independent fact that one derivation works out for itself, kept after the
+        first period (safely when periods run side by side)."""
+        with self._keeping:
+            if name not in self._kept:
+                self._kept[name] = work()
+            return self._kept[name]
+
+    def warm(self) -> None:
+        """Work out the period-independent facts every derivation uses, several side by side
+        (parallel.py). Each group below needs only what the first, serial step made, so no two
+        threads ever compute the same fact."""
+        for name in ("person", "start", "end", "death", "reporting_end"):
+            self.column(name)
+        for name in ("births", "is_funded_service", "users", "long_term"):
+            getattr(self, name)
+        groups = [lambda: self.episodes,
+                  lambda: (self.latest, self.employment, self.accommodation_by_start if self.method == "nhse" else None),
+                  lambda: (self.settings, self.reviews, self.first_review, self.person_births),
+                  lambda: (self.admissions, self.carer_support, self.placements, self.home_support)]
+        run_all(groups)
 
     # ------------------------------------------------------------------------------ columns
 
@@ -179,8 +210,8 @@ class Prepared:
 
     @cached_property
     def users(self) -> Rows:
-        """Service-user services."""
-        return self.where(self.is_user_service)
+        """Service-user services, sorted by person."""
+        return self.where(self.is_user_service, [self.column("person")])
 
     @cached_property
     def long_term(self) -> Rows:

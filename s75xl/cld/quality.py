@@ -27,15 +27,17 @@ class DataQuality:
     changed: dict[str, list[str]] = field(default_factory=dict)
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
-    file_of: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
-    row_of: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    first_rows: list[int] = field(default_factory=list, repr=False)  # each file's first position
 
     def add_file(self, name: str, rows: int) -> None:
         """Register the next file read and how many data rows it had."""
-        self.file_of = np.concatenate([self.file_of, np.full(rows, len(self.files), np.int64)])
-        self.row_of = np.concatenate([self.row_of, np.arange(rows, dtype=np.int64)])
+        self.first_rows.append(self.rows_read)
         self.files.append(name)
         self.rows_read += rows
+
+    def file_of(self, positions: np.ndarray) -> np.ndarray:
+        """Which file (0, 1, ...) each position in the rows of all files together came from."""
+        return np.searchsorted(np.asarray(self.first_rows), positions, side="right") - 1
 
     def note(self, kind: str, name: str, hit: np.ndarray) -> None:
         """Count the rows where `hit` (a mask over every row read) is true under a finding, and
@@ -45,7 +47,8 @@ class DataQuality:
             return
         bucket = getattr(self, kind).setdefault(name, [])
         room = max(EXAMPLES - len(bucket), 0)
-        bucket.extend(f"{self.files[self.file_of[p]]} row {int(self.row_of[p]) + 2}" for p in positions[:room])
+        shown = positions[:room]
+        bucket.extend(f"{self.files[f]} row {p - self.first_rows[f] + 2}" for p, f in zip(shown.tolist(), self.file_of(shown).tolist()))
         self.counts[(kind, name)] = self.counts.get((kind, name), 0) + len(positions)
 
     def table(self) -> pd.DataFrame:

@@ -1,0 +1,27 @@
+"""Independent pieces of work run side by side on the machine's cores.
+
+numpy and Arrow release Python's global lock inside their loops over arrays, so plain threads
+run the CLD engine's array work in parallel: decoding columns, the period-independent facts,
+and the periods themselves. Results come back in the order the work was given, and the first
+error raised by any piece is raised here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+
+WORKERS = max(1, min(4, os.cpu_count() or 1))  # beyond 4, memory bandwidth, not cores, limits this work
+
+
+def run_all(work: Sequence[Callable[[], T]], workers: int | None = None) -> list[T]:
+    """Each piece's result, in order; with one worker (or one piece) simply one after another."""
+    workers = WORKERS if workers is None else workers
+    if workers <= 1 or len(work) <= 1:
+        return [piece() for piece in work]
+    with ThreadPoolExecutor(min(workers, len(work))) as pool:
+        return list(pool.map(lambda piece: piece(), work))
