@@ -196,3 +196,20 @@ def test_plain_pages_turns_numpy_huge_page_advice_off_and_back():
         assert switch(True) is True  # the advice is back on after the block
     finally:
         switch(before)
+
+
+@pytest.mark.parametrize("method", ["dhsc", "nhse"])
+def test_threads_change_no_figure(tmp_path, monkeypatch, method):
+    """Columns, period-independent facts and periods run side by side (parallel.py); one worker
+    must give exactly the same table, for months and a year at once."""
+    from s75xl.cld import parallel
+
+    paths = write(tmp_path, 800, 5)
+    periods = ["2024-25", "2024-06", "2024-11", "Q3-2024-25", "rolling-12:2025-03"]
+    monkeypatch.setattr(parallel, "WORKERS", 4)  # threads, whatever this machine's core count
+    together, quality, _ = compute([paths["cld"]], periods, method=method, population=paths["population"])
+    monkeypatch.setattr(parallel, "WORKERS", 1)
+    alone, alone_quality, _ = compute([paths["cld"]], periods, method=method, population=paths["population"])
+    pd.testing.assert_frame_equal(together, alone)
+    assert quality.table().equals(alone_quality.table())
+    assert together["numerator"].sum() > 0
