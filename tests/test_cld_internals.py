@@ -3,6 +3,8 @@ example; and the filters and reading details that the figures alone would not ca
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,8 +12,8 @@ from hypothesis import given, settings, strategies as st
 
 from s75xl.cld import compute, read_cld
 from s75xl.cld.columns import parse_dates, person_numbers
-from s75xl.cld.common import (OPEN, UNKNOWN_AGE, age_at, band_codes, earlier_max, latest_known, running_max, sort_order,
-                              ymd)
+from s75xl.cld.common import (OPEN, UNKNOWN_AGE, age_at, band_codes, earlier_max, latest_known, repeated, running_max,
+                              sort_order, ymd)
 from s75xl.cld.episodes import pairs_by_person
 from s75xl.errors import S75Error
 from s75xl.synthetic import write
@@ -33,6 +35,18 @@ def test_sort_order_is_a_stable_sort_by_the_keys(rows, width):
         keys[1] = keys[1] * 2**30
     expected = sorted(range(len(rows)), key=lambda i: (*(int(k[i]) for k in keys), i))
     assert sort_order(keys).tolist() == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(-2, 2)), min_size=1, max_size=30), st.booleans())
+def test_repeated_marks_rows_whose_keys_another_row_shares(rows, huge):
+    keys = [np.array(column, dtype=np.int64) for column in zip(*rows)]
+    if huge:  # too wide to pack: compared key by key
+        keys[0] = keys[0] * 2**62 // 4
+        keys[1] = keys[1] * 2**40
+    counts = Counter(zip(*(k.tolist() for k in keys)))
+    expected = [counts[row] > 1 for row in zip(*(k.tolist() for k in keys))]
+    assert repeated(keys).tolist() == expected
 
 
 def test_latest_known_rules():
@@ -213,3 +227,16 @@ def test_threads_change_no_figure(tmp_path, monkeypatch, method):
     pd.testing.assert_frame_equal(together, alone)
     assert quality.table().equals(alone_quality.table())
     assert together["numerator"].sum() > 0
+
+
+def test_a_person_whose_every_event_starts_after_death_leaves_no_gap_in_person_numbers(tmp_path):
+    frame = F.release_2()
+    ghost = frame[frame["NHS Number"] == "9990000001"].assign(**{
+        "NHS Number": "9990000000", "LA Person Unique Identifier": "P0", "Date of Death": "2020-01-01"})
+    path = tmp_path / "ghost.csv"
+    pd.concat([ghost, frame], ignore_index=True).to_csv(path, index=False)  # the lowest NHS number: person 0
+    events, quality = read_cld([path])
+    reference, _ = read_cld([_utf8_copy(tmp_path)])
+    assert quality.counts[("dropped", "event starting after the date of death")] == len(ghost)
+    assert len(events) == len(reference)
+    assert sorted(events["person_id"].unique()) == list(range(reference["person_id"].nunique()))

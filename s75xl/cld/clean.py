@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .columns import NAT, normalise_codes, parse_dates, person_numbers
-from .common import group_starts, repeated, sorted_by
+from .common import group_starts, repeated_in_order, sorted_by
 from .fields import DATES, FIELDS, LOCAL_CODES, REQUIRED
 from .parallel import run_all
 from .quality import DataQuality
@@ -48,36 +48,44 @@ def clean(raw: pd.DataFrame, quality: DataQuality, person_id_rule: str) -> pd.Da
     for name in LOCAL_CODES:
         columns[name] = raw[name].astype("category")
     _report_missing(columns, quality)
-    person, nhse_dropped = decoded[-1]
-    person = _numbered(person)
+    person_key, nhse_dropped = decoded[-1]
     keep = np.ones(len(raw), bool)
     keep = _drop(keep, nhse_dropped, "LA ID also used with an NHS number (NHSE rule)", quality)
-    keep = _drop(keep, person < 0, "no NHS number or LA person ID", quality)
+    keep = _drop(keep, person_key < 0, "no NHS number or LA person ID", quality)
     kind = columns["event_type"]
     start, end = columns["event_start_date"].to_numpy(), columns["event_end_date"].to_numpy()
     keep = _drop(keep, kind.isna().to_numpy() | np.isnat(start), "no event type or start date", quality)
     keep = _drop(keep, end < start, "end date before start date", quality)
     keep = _drop(keep, (kind != "Service").to_numpy() & np.isnat(end),
                  "a request, assessment or review with no end date (only services may be open)", quality)
-    keep = _drop(keep, _earlier_versions(columns, person, keep, quality), "earlier version of the same event (latest file wins)",
+    person, candidates = _people_and_candidates(columns, person_key, keep)
+    keep = _drop(keep, _earlier_versions(columns, person, candidates, quality), "earlier version of the same event (latest file wins)",
                  quality)
+    kept_before_deaths = int(keep.sum())
     keep = _apply_deaths(columns, person, keep, quality)
     rows = np.flatnonzero(keep)
     columns["client_type"] = columns["client_type"].fillna(SERVICE_USER)
     events = pd.DataFrame({name: _take(columns[name], rows) for name in KEEP if name != "person_id"}, copy=False)
-    events.insert(0, "person_id", _compacted(person[rows]))
+    # only the death rule can drop a person's every row (the latest version of an event stays)
+    events.insert(0, "person_id", person[rows] if len(rows) == kept_before_deaths else _compacted(person[rows]))
     quality.rows_kept = len(events)
     return events
 
 
-def _numbered(person: np.ndarray) -> np.ndarray:
-    """Person keys renumbered 0, 1, 2... in the order of the keys; -1 stays -1. (Sorting is
-    several times faster than hashing here, numpy's sort being vectorised.)"""
-    out = np.full(len(person), -1, np.int64)
-    known = np.flatnonzero(person >= 0)
-    order, in_order = sorted_by([person[known]], stable=False)
-    out[known[order]] = np.cumsum(group_starts(in_order)) - 1
-    return out
+def _people_and_candidates(columns: dict[str, pd.Series], person_key: np.ndarray,
+                           keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The kept rows' people numbered 0, 1, 2... in the order of their keys (-1 elsewhere), and
+    the kept rows that may be versions of one event: those sharing person, start, event type and
+    client type, the cheap part of the DHSC event key. One sort gives both (sorting is several
+    times faster than hashing here, numpy's sort being vectorised)."""
+    rows = np.flatnonzero(keep)
+    start = columns["event_start_date"].to_numpy()[rows].astype("datetime64[D]").astype(np.int64)
+    keys = [person_key[rows], start, columns["event_type"].cat.codes.to_numpy()[rows],
+            columns["client_type"].cat.codes.to_numpy()[rows]]
+    order, in_order = sorted_by(keys, stable=False)
+    person = np.full(len(keep), -1, np.int64)
+    person[rows[order]] = np.cumsum(group_starts(keys[0][order])) - 1
+    return person, rows[repeated_in_order(keys, order, in_order)]
 
 
 def _compacted(person: np.ndarray) -> np.ndarray:
@@ -128,19 +136,14 @@ def _codes(values) -> np.ndarray:
     return pd.factorize(values, use_na_sentinel=False)[0]
 
 
-def _earlier_versions(columns: dict[str, pd.Series], person: np.ndarray, keep: np.ndarray,
+def _earlier_versions(columns: dict[str, pd.Series], person: np.ndarray, rows: np.ndarray,
                       quality: DataQuality) -> np.ndarray:
-    """A mask of the kept rows that an other version of the same event supersedes.
+    """A mask of the rows that an other version of the same event supersedes, among the
+    candidate `rows` (which share the cheap part of the key; on a single file usually none).
 
     The DHSC key is la code, person, start, client type and event type, plus for each type its
-    own fields (the end date, route of access, assessment type, or service type and component).
-    Rows are first matched on the cheap part of the key; only rows that share it are compared
-    in full, which on a single file is usually none."""
-    rows = np.flatnonzero(keep)
-    start = columns["event_start_date"].to_numpy()[rows].astype("datetime64[D]").astype(np.int64)
-    rows = rows[repeated([person[rows], start, columns["event_type"].cat.codes.to_numpy()[rows],
-                          columns["client_type"].cat.codes.to_numpy()[rows]])]
-    superseded = np.zeros(len(keep), bool)
+    own fields (the end date, route of access, assessment type, or service type and component)."""
+    superseded = np.zeros(len(person), bool)
     if not len(rows):
         return superseded
     part = {name: columns[name].iloc[rows].reset_index(drop=True) for name in columns}
@@ -164,11 +167,16 @@ def _apply_deaths(columns: dict[str, pd.Series], person: np.ndarray, keep: np.nd
                   quality: DataQuality) -> np.ndarray:
     """Give every kept row its person's latest recorded date of death; drop events that start after
     it, and set an end after it (or a missing end) to it. Returns the rows still kept."""
-    recorded = columns["date_of_death"].to_numpy().view(np.int64)  # NaT is the smallest int64, so max() skips it
-    latest = np.full(max(int(person.max()) + 1 if len(person) else 0, 1), NAT.view(np.int64))  # never empty
-    np.maximum.at(latest, person[keep], recorded[keep])
-    death = np.where(keep, latest[np.maximum(person, 0)], NAT.view(np.int64)).view("datetime64[ns]")
-    dead = ~np.isnat(death)
+    never = NAT.view(np.int64)  # NaT is the smallest int64, so max() skips it
+    recorded = columns["date_of_death"].to_numpy().view(np.int64)
+    with_date = np.flatnonzero(keep & (recorded != never))
+    latest = np.full(max(int(person.max()) + 1 if len(person) else 0, 1), never)  # never empty
+    np.maximum.at(latest, person[with_date], recorded[with_date])
+    dead_rows = np.flatnonzero(keep & (latest != never)[np.maximum(person, 0)])
+    death_of_row = np.full(len(person), never)
+    death_of_row[dead_rows] = latest[person[dead_rows]]
+    death = death_of_row.view("datetime64[ns]")
+    dead = death_of_row != never
     keep = _drop(keep, dead & (columns["event_start_date"].to_numpy() > death), "event starting after the date of death", quality)
     end = columns["event_end_date"].to_numpy()
     crop = keep & dead & (np.isnat(end) | (end > death))

@@ -117,7 +117,11 @@ def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
 def repeated(keys: list[np.ndarray]) -> np.ndarray:
     """Mask of the rows whose keys (most significant first) some other row shares. By sorting,
     which numpy vectorises, rather than hashing, which pandas does one value at a time."""
-    order, in_order = sorted_by(keys, stable=False)
+    return repeated_in_order(keys, *sorted_by(keys, stable=False))
+
+
+def repeated_in_order(keys: list[np.ndarray], order: np.ndarray, in_order: np.ndarray | None) -> np.ndarray:
+    """`repeated`, given what sorted_by returned for the keys."""
     if in_order is not None:
         same = in_order[1:] == in_order[:-1]
     else:
