@@ -240,3 +240,16 @@ def test_a_person_whose_every_event_starts_after_death_leaves_no_gap_in_person_n
     assert quality.counts[("dropped", "event starting after the date of death")] == len(ghost)
     assert len(events) == len(reference)
     assert sorted(events["person_id"].unique()) == list(range(reference["person_id"].nunique()))
+
+
+@pytest.mark.parametrize("column", ["NHS Number", "LA Person Unique Identifier", "Date of Death", "Review Reason"])
+def test_a_file_without_an_optional_column_is_read_as_if_it_were_blank(tmp_path, column):
+    full, _ = read_cld([_utf8_copy(tmp_path)])
+    path = tmp_path / "fewer.csv"
+    F.release_2().drop(columns=[column]).to_csv(path, index=False)
+    events, quality = read_cld([path])
+    assert len(events) == len(full) and events["person_id"].nunique() == full["person_id"].nunique()
+    field = {"Date of Death": "date_of_death", "Review Reason": "review_reason"}.get(column)
+    if field:
+        assert events[field].isna().all() and not full[field].isna().all()
+    assert not quality.invalid  # a missing column is not a column of invalid values

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
 from ..errors import S75Error
+from .parallel import run_all
 
 BLOCK_SIZE = 4 << 20  # Arrow parses blocks in parallel; 4 MiB measured best here (bench/bench_cld.py)
 
@@ -74,7 +75,8 @@ def read_csv(path: Path, choose: Callable[[list[str]], dict[str, str]], encoded:
             if "UTF8" in str(exc) and encoding == "utf-8":
                 continue
             raise S75Error(f"The CLD file {path} cannot be read as a table ({str(exc).splitlines()[0].rstrip('.')}).") from None
-        return pd.DataFrame({field: _to_pandas(table.column(column)) for field, column in wanted.items()}, copy=False)
+        columns = run_all([lambda column=column: _to_pandas(table.column(column)) for column in wanted.values()])
+        return pd.DataFrame(dict(zip(wanted, columns)), copy=False)
     raise S75Error(f"The CLD file {path} is neither UTF-8 nor Windows-1252 text.")
 
 
@@ -84,7 +86,7 @@ def _read(path: Path, wanted: dict[str, str], encoded: Collection[str], numbers:
              for field, column in wanted.items()}
     table = arrow_csv.read_csv(path, **options, convert_options=arrow_csv.ConvertOptions(
         include_columns=list(wanted.values()), column_types=types, strings_can_be_null=True))
-    return table.unify_dictionaries()
+    return table
 
 
 def _keeps_digits(table: pa.Table, wanted: dict[str, str], numbers: dict[str, int]) -> bool:
@@ -98,12 +100,14 @@ def _keeps_digits(table: pa.Table, wanted: dict[str, str], numbers: dict[str, in
 
 
 def _to_pandas(column: pa.ChunkedArray):
-    """Dictionaries become categoricals (sharing one dictionary after unification); numbers, numpy
-    integers; text stays Arrow text, which is pandas' own string storage (no copy)."""
+    """Dictionaries become categoricals (each block of the file has its own dictionary until they
+    are unified here, column by column, on parallel threads); numbers, numpy integers; text stays
+    Arrow text, which is pandas' own string storage (no copy)."""
     if pa.types.is_integer(column.type):
         return pc.fill_null(column, -1).to_numpy() if len(column) else np.zeros(0, np.int64)
     if not pa.types.is_dictionary(column.type):
         return pd.arrays.ArrowStringArray(column)
+    column = pa.table({"column": column}).unify_dictionaries().column(0)
     dictionary = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.large_string())
     indices = pa.chunked_array([chunk.indices for chunk in column.chunks], pa.int32())
     codes = pc.fill_null(indices, -1).to_numpy() if len(indices) else np.zeros(0, np.int32)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import S75Error
@@ -78,7 +79,7 @@ def _read_raw(path: Path) -> pd.DataFrame:
         raise S75Error(f"The CLD file {path} has no rows.")
     for column in USED:
         if column not in frame:
-            frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
+            frame[column] = pd.Categorical.from_codes(np.full(len(frame), -1, np.int8), categories=[])  # all blank
     return frame[list(USED)]
 
 
