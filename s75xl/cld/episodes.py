@@ -92,16 +92,20 @@ def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Catego
     n = len(e["person"])
     # only the rows of people with an episode can follow one: sorting just those is much cheaper
     theirs = people_in(e["person"], np.ones(n, bool), prep.n_people)[prep.column("person")]
-    sequel = np.full(n, "Unable to classify", dtype=object)
+    outcomes = list(prep.events["event_outcome"].cat.categories)
+    # a sequel is a code into these labels, which become the categories of the result
+    labels = ["Unable to classify", "Deceased", "Admitted to hospital", *SEQUEL_SERVICES, OTHER_SERVICE, *outcomes]
+    service_label, outcome_label = 3, 3 + len(SEQUEL_SERVICES) + 1
+    sequel = np.zeros(n, np.int64)
     found = np.zeros(n, bool)
 
-    def settle(mask: np.ndarray, labels) -> None:
+    def settle(mask: np.ndarray, codes) -> None:
         new = ~found & mask
-        sequel[new] = labels if isinstance(labels, str) else labels[new]
+        sequel[new] = codes if np.isscalar(codes) else codes[new]
         found[new] = True
 
-    settle(e["death"] <= e["end"] + window, "Deceased")
-    settle(e["outcome"] == prep.code("event_outcome", "Admitted to hospital"), "Admitted to hospital")
+    settle(e["death"] <= e["end"] + window, labels.index("Deceased"))
+    settle(e["outcome"] == prep.code("event_outcome", "Admitted to hospital"), labels.index("Admitted to hospital"))
 
     services = _sequel_services(prep, theirs)
     left, right = pairs_by_person(e["person"], services)
@@ -109,7 +113,7 @@ def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Catego
     follows = ((services.start[right] <= end) & (services.end[right] >= end)) | \
               ((services.start[right] > end) & (services.start[right] <= end + window))
     rank = best(n, left[follows], services.rank[right[follows]])
-    settle(rank < NO_RANK, np.array([*SEQUEL_SERVICES, OTHER_SERVICE], dtype=object)[np.minimum(rank, len(SEQUEL_SERVICES))])
+    settle(rank < NO_RANK, service_label + np.minimum(rank, len(SEQUEL_SERVICES)))
 
     others = prep.where(theirs & prep.isin(prep.column("event_type"), "event_type", ("Request", "Assessment", "Review")),
                         [prep.column("person")])
@@ -120,18 +124,16 @@ def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Catego
         ~((other_end > e["end"][left]) & (other_outcome == planned_end))
     own = np.flatnonzero(e["outcome"] >= 0)
     rank = best(n, np.r_[left[near], own], _outcome_ranks(prep, np.r_[other_outcome[near], e["outcome"][own]]))
-    ranked = rank < NO_RANK
-    labels = np.full(n, None, dtype=object)
-    labels[ranked] = np.asarray(prep.events["event_outcome"].cat.categories, dtype=object)[(rank[ranked] - 1) % PROGRESS_PENALTY]
-    settle(ranked, labels)
+    settle(rank < NO_RANK, outcome_label + (rank - 1) % PROGRESS_PENALTY)
 
     equipment = prep.where(theirs & prep.is_user_service & (prep.column("service_component") == prep.code("service_component", "Equipment")),
                            [prep.column("person")])
     left, right = pairs_by_person(e["person"], equipment)
     nested = np.zeros(n, bool)
     nested[left[(equipment.start[right] >= e["start"][left]) & (equipment.start[right] <= e["end"][left])]] = True
-    settle(nested, ST_LOW)
-    return pd.Categorical(sequel)
+    settle(nested, labels.index(ST_LOW))
+    categories = pd.Index(labels).unique()  # an outcome could share a service's name
+    return pd.Categorical.from_codes(categories.get_indexer(labels)[sequel], categories=categories)
 
 
 def _outcome_ranks(prep: Prepared, codes: np.ndarray) -> np.ndarray:
