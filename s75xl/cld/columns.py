@@ -87,10 +87,9 @@ def normalise_codes(column: pd.Series, field: str) -> tuple[pd.Series, pd.Series
     codes, text = distinct(column)
     blank = (text.str.strip().fillna("") == "").to_numpy()
     mapped = np.array([-1 if is_blank else position.get(table.get(value_key(value)), -2)
-                       for value, is_blank in zip(text, blank)], dtype=np.int64)
-    row_codes = spread(codes, mapped, -1)
-    invalid = row_codes == -2
-    row_codes[invalid] = -1
+                       for value, is_blank in zip(text, blank)], dtype=np.int8 if len(categories) < 127 else np.int16)
+    invalid = spread(codes, mapped == -2, False) if (mapped == -2).any() else np.zeros(len(codes), bool)
+    row_codes = spread(codes, np.maximum(mapped, -1), -1)
     return (pd.Series(pd.Categorical.from_codes(row_codes, categories=categories), index=column.index),
             pd.Series(invalid, index=column.index, copy=False))
 
