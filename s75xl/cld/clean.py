@@ -65,9 +65,10 @@ def clean(raw: pd.DataFrame, quality: DataQuality, person_id_rule: str) -> pd.Da
     keep = _apply_deaths(columns, person, keep, quality)
     rows = np.flatnonzero(keep)
     columns["client_type"] = columns["client_type"].fillna(SERVICE_USER)
-    events = pd.DataFrame({name: _take(columns[name], rows) for name in KEEP if name != "person_id"}, copy=False)
     # only the death rule can drop a person's every row (the latest version of an event stays)
-    events.insert(0, "person_id", person[rows] if len(rows) == kept_before_deaths else _compacted(person[rows]))
+    person_id = person[rows] if len(rows) == kept_before_deaths else _compacted(person[rows])
+    taken = run_all([lambda name=name: _take(columns[name], rows) for name in KEEP[1:]])
+    events = pd.DataFrame({"person_id": person_id, **dict(zip(KEEP[1:], taken))}, copy=False)
     quality.rows_kept = len(events)
     return events
 
