@@ -8,7 +8,7 @@ memory is its own), measured in one run:
 - duckdb: a plain, straightforward DuckDB SQL version of the same measures (bench/cld_duckdb.sql)
   over the same file, including building its code lookup table.
 
-The three run in turn, three rounds (this machine's timings swing by half from run to run, so
+The three run in turn, five rounds (this machine's timings swing by half from run to run, so
 the fastest of each is taken, the one least disturbed by other work). Prints the best times, the
 ratios of the best times, the range of the s75xl/read ratio within each round, peak memory, and
 how many figures DuckDB and s75xl agree on; writes bench/results/cld.csv.
@@ -120,7 +120,7 @@ def agreement() -> tuple[int, list[str]]:
     return len(merged), differ
 
 
-def main(people: int = 250_000, rounds: int = 3) -> dict:
+def main(people: int = 250_000, rounds: int = 5) -> dict:
     from s75xl.synthetic import write
 
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -159,4 +159,4 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--one":
         print(json.dumps(run_one(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))))
     else:
-        main(int(sys.argv[1]) if len(sys.argv) > 1 else 250_000, int(sys.argv[2]) if len(sys.argv) > 2 else 3)
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 250_000, int(sys.argv[2]) if len(sys.argv) > 2 else 5)

@@ -12,8 +12,8 @@ from hypothesis import given, settings, strategies as st
 
 from s75xl.cld import compute, read_cld
 from s75xl.cld.columns import parse_dates, person_numbers
-from s75xl.cld.common import (OPEN, UNKNOWN_AGE, age_at, band_codes, earlier_max, latest_known, repeated, running_max,
-                              sort_order, ymd)
+from s75xl.cld.common import (OPEN, UNKNOWN_AGE, age_at, band_codes, earlier_max, latest_known, people_of, repeated,
+                              running_max, sort_order, ymd)
 from s75xl.cld.episodes import pairs_by_person
 from s75xl.errors import S75Error
 from s75xl.synthetic import write
@@ -47,6 +47,14 @@ def test_repeated_marks_rows_whose_keys_another_row_shares(rows, huge):
     counts = Counter(zip(*(k.tolist() for k in keys)))
     expected = [counts[row] > 1 for row in zip(*(k.tolist() for k in keys))]
     assert repeated(keys).tolist() == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.booleans()), max_size=30))
+def test_people_of_lists_each_person_with_a_masked_row_once(rows):
+    person = np.array(sorted(p for p, _ in rows), dtype=np.int32)
+    mask = np.array([m for _, m in sorted(rows)], dtype=bool)
+    assert people_of(person, mask).tolist() == sorted({int(p) for p, m in zip(person, mask) if m})
 
 
 def test_latest_known_rules():
