@@ -261,3 +261,26 @@ def test_a_file_without_an_optional_column_is_read_as_if_it_were_blank(tmp_path,
     if field:
         assert events[field].isna().all() and not full[field].isna().all()
     assert not quality.invalid  # a missing column is not a column of invalid values
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_started_gives_each_result_in_order_and_raises_errors(workers):
+    from s75xl.cld.parallel import started
+
+    ran = []
+
+    def piece(n):
+        ran.append(n)
+        if n == 2:
+            raise ValueError("two")
+        return n * 10
+
+    with started([lambda n=n: piece(n) for n in range(4)], workers) as results:
+        assert results[3]() == 30 and results[0]() == 0
+        with pytest.raises(ValueError, match="two"):
+            results[2]()
+    if workers == 1:  # each piece ran when its result was first asked for, and only once
+        assert ran == [3, 0, 2] and results[3]() == 30 and ran == [3, 0, 2]
+    else:  # every piece ran, whether or not its result was asked for
+        assert sorted(ran) == [0, 1, 2, 3]
+    assert results[1]() == 10

@@ -24,7 +24,7 @@ import pandas as pd
 from .columns import NAT, normalise_codes, parse_dates, person_numbers
 from .common import group_starts, repeated_in_order, sorted_by
 from .fields import DATES, FIELDS, LOCAL_CODES, REQUIRED
-from .parallel import run_all
+from .parallel import run_all, started
 from .quality import DataQuality
 from .vocab import CODED_FIELDS, SERVICE_USER
 
@@ -33,32 +33,53 @@ KEEP = ("person_id", "la_code", "gender", "date_of_birth", "date_of_death", "cli
         "event_end_date", "event_outcome", "request_route_of_access", "assessment_type", "service_type",
         "service_component", "delivery_mechanism", "review_reason", "reporting_period_end_date")
 MANDATORY_BY_EVENT = {"Service": ("service_type",), "Review": ("review_reason",)}
+FIRST_NEEDED = ("event_type", "client_type", "event_start_date", "event_end_date")
+
+
+class Findings:
+    """Findings kept aside (the same `note` as DataQuality) and noted later, in the same order."""
+
+    def __init__(self):
+        self.kept: list[tuple[str, str, np.ndarray]] = []
+
+    def note(self, kind: str, name: str, hit: np.ndarray) -> None:
+        self.kept.append((kind, name, hit))
+
+    def note_in(self, quality: DataQuality) -> None:
+        for finding in self.kept:
+            quality.note(*finding)
 
 
 def clean(raw: pd.DataFrame, quality: DataQuality, person_id_rule: str) -> pd.DataFrame:
     """The events table from the raw rows of every file (columns named as in fields.USED)."""
-    decoded = run_all([lambda name=name: parse_dates(raw[name]) for name in DATES] +
-                      [lambda name=name: normalise_codes(raw[name], name) for name in CODED_FIELDS] +
-                      [lambda: person_numbers(raw["nhs_number"], raw["la_code"], raw["la_person_unique_identifier"],
-                                              person_id_rule)])
-    columns: dict[str, pd.Series] = {}
-    for name, (values, bad) in zip((*DATES, *CODED_FIELDS), decoded):
+    decoders = {"person": lambda: person_numbers(raw["nhs_number"], raw["la_code"], raw["la_person_unique_identifier"],
+                                                 person_id_rule)}
+    decoders |= {name: lambda name=name: parse_dates(raw[name]) for name in DATES}
+    decoders |= {name: lambda name=name: normalise_codes(raw[name], name) for name in CODED_FIELDS}
+    first = ("person", *FIRST_NEEDED)  # decoded first: the person and event rules need only these
+    names = [*first, *(name for name in decoders if name not in first)]
+    with started([decoders[name] for name in names]) as results:
+        result = dict(zip(names, results))
+        person_key, nhse_dropped = result["person"]()
+        columns: dict[str, pd.Series] = {name: result[name]()[0] for name in FIRST_NEEDED}
+        drops = Findings()  # noted once every column's own findings are, to keep the report's order
+        keep = _drop(np.ones(len(raw), bool), nhse_dropped, "LA ID also used with an NHS number (NHSE rule)", drops)
+        keep = _drop(keep, person_key < 0, "no NHS number or LA person ID", drops)
+        kind = columns["event_type"]
+        start, end = columns["event_start_date"].to_numpy(), columns["event_end_date"].to_numpy()
+        keep = _drop(keep, kind.isna().to_numpy() | np.isnat(start), "no event type or start date", drops)
+        keep = _drop(keep, end < start, "end date before start date", drops)
+        keep = _drop(keep, (kind != "Service").to_numpy() & np.isnat(end),
+                     "a request, assessment or review with no end date (only services may be open)", drops)
+        person, candidates = _people_and_candidates(columns, person_key, keep)
+        decoded = {name: result[name]() for name in (*DATES, *CODED_FIELDS)}
+    for name, (values, bad) in decoded.items():
         columns[name] = values
         quality.note("invalid", FIELDS[name], bad.to_numpy())
     for name in LOCAL_CODES:
         columns[name] = raw[name].astype("category")
     _report_missing(columns, quality)
-    person_key, nhse_dropped = decoded[-1]
-    keep = np.ones(len(raw), bool)
-    keep = _drop(keep, nhse_dropped, "LA ID also used with an NHS number (NHSE rule)", quality)
-    keep = _drop(keep, person_key < 0, "no NHS number or LA person ID", quality)
-    kind = columns["event_type"]
-    start, end = columns["event_start_date"].to_numpy(), columns["event_end_date"].to_numpy()
-    keep = _drop(keep, kind.isna().to_numpy() | np.isnat(start), "no event type or start date", quality)
-    keep = _drop(keep, end < start, "end date before start date", quality)
-    keep = _drop(keep, (kind != "Service").to_numpy() & np.isnat(end),
-                 "a request, assessment or review with no end date (only services may be open)", quality)
-    person, candidates = _people_and_candidates(columns, person_key, keep)
+    drops.note_in(quality)
     keep = _drop(keep, _earlier_versions(columns, person, candidates, quality), "earlier version of the same event (latest file wins)",
                  quality)
     kept_before_deaths = int(keep.sum())
@@ -111,7 +132,7 @@ def _report_missing(columns: dict[str, pd.Series], quality: DataQuality) -> None
             quality.note("missing", f"{FIELDS[name]} (on {event_type.lower()} events)", hit.to_numpy())
 
 
-def _drop(keep: np.ndarray, rule: np.ndarray, reason: str, quality: DataQuality) -> np.ndarray:
+def _drop(keep: np.ndarray, rule: np.ndarray, reason: str, quality: DataQuality | Findings) -> np.ndarray:
     """`keep` without the rows `rule` hits, counting those still kept until now under `reason`."""
     hit = keep & rule
     quality.note("dropped", reason, hit)

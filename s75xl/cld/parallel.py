@@ -8,8 +8,10 @@ error raised by any piece is raised here.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -25,3 +27,16 @@ def run_all(work: Sequence[Callable[[], T]], workers: int | None = None) -> list
         return [piece() for piece in work]
     with ThreadPoolExecutor(min(workers, len(work))) as pool:
         return list(pool.map(lambda piece: piece(), work))
+
+
+@contextlib.contextmanager
+def started(work: Sequence[Callable[[], T]], workers: int | None = None) -> Iterator[list[Callable[[], T]]]:
+    """Start every piece (in the order given) and hand back, for each, a call that waits for its
+    result, so the caller can go on with what needs only the first results while the rest run.
+    With one worker each piece runs when its result is first asked for."""
+    workers = WORKERS if workers is None else workers
+    if workers <= 1:
+        yield [functools.cache(piece) for piece in work]
+        return
+    with ThreadPoolExecutor(min(workers, max(len(work), 1))) as pool:
+        yield [future.result for future in [pool.submit(piece) for piece in work]]
