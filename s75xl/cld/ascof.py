@@ -142,8 +142,8 @@ def ascof_3d(prep: Prepared, period: Period) -> list[dict]:
     rank = s.rank[top][bands != UNDER_18]
     bands = bands[bands != UNDER_18]
     community = (rank >= 3) & (rank <= 6)
-    rows = _rows("3D(1A)", by_band(bands[community], np.isin(rank[community], [3, 4]))) + \
-        _rows("3D(2A)", by_band(bands[community], rank[community] == 3))
+    bands, rank = bands[community], rank[community]
+    rows = _rows("3D(1A)", by_band(bands, rank <= 4)) + _rows("3D(2A)", by_band(bands, rank == 3))  # 3 DP, 4 PB
     carers = prep.carer_support
     best = carers.category[first_of_group(carers.person, carers.overlapping(first, last) & carers.alive_on(first))]
     return rows + [
