@@ -60,35 +60,32 @@ def activity_counts(prep: Prepared, period: Period, *, psr: str | None = None,
     label = " ".join(p for p in (psr, age_band) if p) or "All"
     people = chosen_people(prep, period, psr, age_band)
 
-    def chosen(rows: Rows) -> np.ndarray:
-        return np.ones(len(rows), bool) if people is None else people[rows.person]
+    def chosen(mask: np.ndarray, rows: Rows) -> np.ndarray:
+        return mask if people is None else mask & people[rows.person]
 
     first, last = day(period.start), day(period.end)
     rows = []
     placements = prep.placements
-    mine = chosen(placements)
     for name, counts in _flows(placements, first, last).items():
-        per_kind = np.bincount(placements.kind[counts & mine], minlength=len(PLACEMENT_KINDS))
+        per_kind = np.bincount(placements.kind[chosen(counts, placements)], minlength=len(PLACEMENT_KINDS))
         for kind, prefix in PLACEMENTS.items():
             rows.append({"measure": f"{prefix}-{name}", "breakdown": label, "numerator": int(per_kind[PLACEMENT_KINDS.index(kind)])})
         rows.append({"measure": f"S75-PLACE-{name}", "breakdown": label, "numerator": int(per_kind.sum())})
     home = prep.home_support
-    mine = chosen(home)
     for name, counts in _flows(home, first, last).items():
-        rows.append({"measure": f"S75-DOM-{name}", "breakdown": label, "numerator": int((counts & mine).sum())})
-    users = prep.users
-    active = users.overlapping(first, last) & chosen(users)
-    equipment = active & (users.service_component == prep.code("service_component", "Equipment"))
+        rows.append({"measure": f"S75-DOM-{name}", "breakdown": label, "numerator": int(chosen(counts, home).sum())})
+    users, equipment = prep.users, prep.equipment
     rows.append({"measure": "S75-TELECARE", "breakdown": label,
-                 "numerator": len(people_of(users.person, equipment)), "denominator": len(people_of(users.person, active))})
+                 "numerator": len(people_of(equipment.person, chosen(equipment.overlapping(first, last), equipment))),
+                 "denominator": len(people_of(users.person, chosen(users.overlapping(first, last), users)))})
     return rows + _reviews(prep, people, first, last, label)
 
 
 def _reviews(prep: Prepared, people: np.ndarray | None, first: int, last: int, label: str) -> list[dict]:
     reviews = prep.reviews
-    mine = np.ones(len(reviews), bool) if people is None else people[reviews.person]
-    planned = mine & (reviews.review_reason == prep.code("review_reason", "Planned")) & \
-        (reviews.end >= first) & (reviews.end <= last)
+    planned = (reviews.review_reason == prep.code("review_reason", "Planned")) & (reviews.end >= first) & (reviews.end <= last)
+    if people is not None:
+        planned &= people[reviews.person]
     on_time = planned & (reviews.end <= reviews.due)
     lts = prep.long_term
     current = people_of(lts.person, lts.open_on(last))  # long_term is sorted by person

@@ -99,7 +99,7 @@ class Prepared:
         groups = [lambda: self.episodes,
                   lambda: (self.latest, self.employment, self.accommodation_by_start if self.method == "nhse" else None),
                   lambda: (self.settings, self.reviews, self.first_review, self.person_births),
-                  lambda: (self.admissions, self.carer_support, self.placements, self.home_support)]
+                  lambda: (self.admissions, self.carer_support, self.placements, self.home_support, self.equipment)]
         run_all(groups)
 
     # ------------------------------------------------------------------------------ columns
@@ -212,6 +212,12 @@ class Prepared:
     def users(self) -> Rows:
         """Service-user services, sorted by person."""
         return self.where(self.is_user_service, [self.column("person")])
+
+    @cached_property
+    def equipment(self) -> Rows:
+        """Service-user equipment services (telecare among them), sorted by person."""
+        return self.where(self.is_user_service & (self.column("service_component") == self.code("service_component", "Equipment")),
+                          [self.column("person")])
 
     @cached_property
     def long_term(self) -> Rows:
