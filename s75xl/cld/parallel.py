@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
 
-WORKERS = max(1, min(4, os.cpu_count() or 1))  # beyond 4, memory bandwidth, not cores, limits this work
+# Beyond 4, memory bandwidth rather than cores limits this work; in the browser (xlwings Lite's
+# Pyodide) there are no threads at all.
+WORKERS = 1 if sys.platform == "emscripten" else max(1, min(4, os.cpu_count() or 1))
 
 
 def run_all(work: Sequence[Callable[[], T]], workers: int | None = None) -> list[T]:
