@@ -284,3 +284,25 @@ def test_started_gives_each_result_in_order_and_raises_errors(workers):
     else:  # every piece ran, whether or not its result was asked for
         assert sorted(ran) == [0, 1, 2, 3]
     assert results[1]() == 10
+
+
+def test_a_fact_asked_for_by_several_threads_at_once_is_worked_out_once(tmp_path):
+    import threading
+    import time
+
+    from s75xl.cld.parallel import run_all
+    from s75xl.cld.prepared import Prepared, fact
+
+    calls = []
+
+    class Counting(Prepared):
+        @fact
+        def slow(self):
+            calls.append(threading.get_ident())
+            time.sleep(0.05)  # long enough for every thread to ask while the first works
+            return object()
+
+    events, _ = read_cld([_utf8_copy(tmp_path)])
+    prep = Counting(events)
+    got = run_all([lambda: prep.slow for _ in range(4)], workers=4)
+    assert len(calls) == 1 and all(value is got[0] for value in got) and prep.slow is got[0]

@@ -46,7 +46,7 @@ def ascof_2a(prep: Prepared, period: Period) -> list[dict]:
     that the episode follows a request from a new client (SALT STS001), is not reproduced [ours].
     The episodes and their sequels are worked out once (episodes.py); here they are filtered.
     """
-    e = prep.once("2A episodes", lambda: _episodes_2a(prep))
+    e = prep.once("episodes_2a", lambda: _episodes_2a(prep))
     first, last = _days(period)
     kept = e["counted"] & (e["end"] >= first) & (e["end"] <= last)
     return _rows("2A", by_band(e["band"][kept], e["successful"][kept]))

@@ -110,7 +110,6 @@ def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[st
     table = population if isinstance(population, pd.DataFrame) or population is None else read_populations(population)
     extracts = read_mapping(mapping) if (mha or cpa) else None
     prep = Prepared(events, method=method, proxy_dob=proxy_dob)
-    prep.warm()
 
     def rows_of(period: Period) -> list[dict]:
         found = derive(prep, period, psr=psr, age_band=age_band)
@@ -120,7 +119,9 @@ def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[st
             found += cpa_measures(cpa, period, extracts)
         return [{**row, "period": period.label, "period_start": period.start, "period_end": period.end} for row in found]
 
-    rows = [row for found in run_all([lambda period=period: rows_of(period) for period in chosen]) for row in found]
+    warming = prep.warming()  # the facts are worked out alongside the first periods
+    done = run_all([*warming, *(lambda period=period: rows_of(period) for period in chosen)])
+    rows = [row for found in done[len(warming):] for row in found]
     frame = pd.DataFrame(rows)
     frame["area"] = area
     frame["denominator"] = frame.get("denominator", np.nan)

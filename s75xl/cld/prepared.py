@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,6 @@ import pandas as pd
 
 from .common import NEVER, OPEN, Births, band_codes, days_of, earlier_max, group_starts, latest_known, sort_order
 from .episodes import short_term_episodes
-from .parallel import run_all
 from .vocab import (CARER, CARER_BY_ASSOCIATION, CARER_DIRECT, COMMISSIONED, DP, LD_PSR, LONG_TERM, LT_COMMUNITY, LT_NURSING,
                     LT_PRISON, LT_RESIDENTIAL, PB, SERVICE_USER)
 
@@ -67,6 +65,24 @@ class Rows:
         return self.death >= on
 
 
+class fact:  # noqa: N801 (used like functools.cached_property)
+    """A period-independent fact: worked out on first use and kept, like functools.cached_property,
+    but once only when several threads ask at the same moment (the others wait for it), which
+    cached_property stopped promising in Python 3.12."""
+
+    def __init__(self, work: Callable[[Prepared], Any]):
+        self.work = work
+        self.__doc__ = work.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, prep: Prepared | None, owner: type | None = None) -> Any:
+        if prep is None:
+            return self
+        return prep.once(self.name, lambda: self.work(prep))  # then found in prep.__dict__ directly
+
+
 class Prepared:
     """An events table from `read_cld` with its period-independent facts."""
 
@@ -77,30 +93,28 @@ class Prepared:
         self.n_people = int(events["person_id"].max()) + 1 if len(events) else 0
         self._columns: dict[str, np.ndarray] = {}
         self._codes: dict[str, dict[str, int]] = {}
-        self._kept: dict[str, Any] = {}
-        self._keeping = threading.RLock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
 
     def once(self, name: str, work: Callable[[], Any]) -> Any:
-        """A period-independent fact that one derivation works out for itself, kept after the
-        first period (safely when periods run side by side)."""
-        with self._keeping:
-            if name not in self._kept:
-                self._kept[name] = work()
-            return self._kept[name]
+        """The fact called `name`, worked out by `work` the first time it is asked for and then
+        kept as an attribute; a thread asking while another works it out waits for that one."""
+        if name not in self.__dict__:
+            with self._locks_lock:
+                lock = self._locks.setdefault(name, threading.Lock())
+            with lock:
+                if name not in self.__dict__:
+                    self.__dict__[name] = work()
+        return self.__dict__[name]
 
-    def warm(self) -> None:
-        """Work out the period-independent facts every derivation uses, several side by side
-        (parallel.py). Each group below needs only what the first, serial step made, so no two
-        threads ever compute the same fact."""
-        for name in ("person", "start", "end", "death", "reporting_end"):
-            self.column(name)
-        for name in ("births", "is_funded_service", "users", "long_term"):
-            getattr(self, name)
-        groups = [lambda: self.episodes,
-                  lambda: (self.latest, self.employment, self.accommodation_by_start if self.method == "nhse" else None),
-                  lambda: (self.settings, self.reviews, self.first_review, self.person_births),
-                  lambda: (self.admissions, self.carer_support, self.placements, self.home_support, self.equipment)]
-        run_all(groups)
+    def warming(self) -> list[Callable[[], Any]]:
+        """Work that computes the facts every derivation uses, the longest first, to run side by
+        side (parallel.py) with each other and with the periods: whoever needs a fact another
+        thread is still working out waits for it."""
+        return [lambda: self.episodes, lambda: (self.latest, self.employment), lambda: self.settings,
+                lambda: self.first_review, lambda: self.admissions, lambda: self.accommodation_by_start
+                if self.method == "nhse" else None, lambda: self.carer_support, lambda: self.placements,
+                lambda: self.home_support, lambda: self.equipment, lambda: self.person_births, lambda: self.users]
 
     # ------------------------------------------------------------------------------ columns
 
@@ -143,13 +157,13 @@ class Prepared:
             positions = positions[sort_order([key[positions] for key in order])]
         return Rows(self, positions)
 
-    @cached_property
+    @fact
     def births(self) -> Births:
         return Births(self.events["date_of_birth"].to_numpy(), self.proxy_dob)
 
     # ------------------------------------------------------------------------------ people
 
-    @cached_property
+    @fact
     def person_births(self) -> Births:
         """Each person's date of birth: the first one recorded on their rows."""
         rows = np.flatnonzero(self.births.known)
@@ -168,20 +182,20 @@ class Prepared:
     def _attribute(self, field: str) -> tuple[np.ndarray, int]:
         return self.column(field), self.code(field, "Unknown")
 
-    @cached_property
+    @fact
     def latest(self) -> dict[str, np.ndarray]:
         """Per person, the latest known primary support reason ("psr") and accommodation, as codes."""
         return latest_known(self.column("person"), {"psr": self._attribute("primary_support_reason"),
                                                     "accommodation": self._attribute("accommodation_status")},
                             self._by_period(), self.n_people)
 
-    @cached_property
+    @fact
     def accommodation_by_start(self) -> np.ndarray:
         """Per person, the latest known accommodation by event start (NHSE's 2E)."""
         return latest_known(self.column("person"), {"value": self._attribute("accommodation_status")},
                             self._by_start(), self.n_people)["value"]
 
-    @cached_property
+    @fact
     def employment(self) -> np.ndarray:
         """Per person, the latest known employment status by event start. Only 1E uses it, for
         people whose support reason is learning disability, so only their rows are sorted;
@@ -197,35 +211,35 @@ class Prepared:
 
     # ------------------------------------------------------------------------------ subsets
 
-    @cached_property
+    @fact
     def is_user_service(self) -> np.ndarray:
         return (self.column("client_type") == self.code("client_type", SERVICE_USER)) & \
             (self.column("event_type") == self.code("event_type", "Service"))
 
-    @cached_property
+    @fact
     def is_funded_service(self) -> np.ndarray:
         """Service-user services the council pays for at least in part."""
         return self.is_user_service & \
             (self.column("client_funding_status") != self.code("client_funding_status", "Fully client funded"))
 
-    @cached_property
+    @fact
     def users(self) -> Rows:
         """Service-user services, sorted by person."""
         return self.where(self.is_user_service, [self.column("person")])
 
-    @cached_property
+    @fact
     def equipment(self) -> Rows:
         """Service-user equipment services (telecare among them), sorted by person."""
         return self.where(self.is_user_service & (self.column("service_component") == self.code("service_component", "Equipment")),
                           [self.column("person")])
 
-    @cached_property
+    @fact
     def long_term(self) -> Rows:
         """Long-term services, sorted by person, end and start (so each person's last row is the latest)."""
         lts = self.is_user_service & self.isin(self.column("service_type"), "service_type", LONG_TERM)
         return self.where(lts, [self.column("person"), self.column("end"), self.column("start")])
 
-    @cached_property
+    @fact
     def settings(self) -> Rows:
         """Long-term services with their SALT LTS001 setting rank, sorted by person, then rank
         (ties in long_term's order), so each person's first row is their highest setting."""
@@ -254,7 +268,7 @@ class Prepared:
             rank[hit & (rank == 0)] = value
         return rank
 
-    @cached_property
+    @fact
     def carer_support(self) -> Rows:
         """Unpaid carers' direct support by delivery mechanism, as the 3D carer categories 1 (direct
         payment), 2 (personal budget) and 3 (commissioned), sorted by person then category. Only
@@ -270,12 +284,12 @@ class Prepared:
         rows.category = category[rows.positions]
         return rows
 
-    @cached_property
+    @fact
     def episodes(self) -> dict[str, np.ndarray]:
         """ST-Max episodes for 2A (episodes.py)."""
         return short_term_episodes(self)
 
-    @cached_property
+    @fact
     def admissions(self) -> Rows:
         """Long-term residential and nursing services that can be admissions (cld.md 3.2), with
         `new` (no such placement open or ended in the 365 days before) and `first_start` (the
@@ -295,7 +309,7 @@ class Prepared:
         rows.band_at_start = band_codes(rows.age(rows.start))
         return rows
 
-    @cached_property
+    @fact
     def placements(self) -> Rows:
         """Council-funded residential, nursing and supported-living services, with their kind
         (an index into PLACEMENT_KINDS)."""
@@ -309,12 +323,12 @@ class Prepared:
         rows.kind = kind[rows.positions]
         return rows
 
-    @cached_property
+    @fact
     def home_support(self) -> Rows:
         return self.where(self.is_funded_service & (self.column("service_type") == self.code("service_type", LT_COMMUNITY)) &
                           (self.column("service_component") == self.code("service_component", "Home support or domiciliary care")))
 
-    @cached_property
+    @fact
     def reviews(self) -> Rows:
         """Reviews with the day each was due: 12 months after the previous review, or after the
         start of the person's earliest long-term service when there was none before."""
@@ -326,7 +340,7 @@ class Prepared:
         rows.due = days_of((previous + pd.DateOffset(months=12)).to_numpy(), -OPEN)
         return rows
 
-    @cached_property
+    @fact
     def first_review(self) -> np.ndarray:
         """Per person, the day their first review ended (OPEN if never reviewed)."""
         first = np.full(self.n_people, OPEN)
