@@ -1,10 +1,12 @@
 """Reading a CLD CSV file with Arrow's multi-threaded parser.
 
 Only the columns s75xl uses are parsed: names, postcodes and GP details are never even read
-into memory. Columns with few distinct values (dates and coded values) are dictionary-encoded
-while parsing, so each distinct text is decoded once (columns.py) with no per-row work in
-Python. Dates are deliberately not parsed by Arrow: its parser silently turns 31/02/2024 into
-2 March, where s75xl must report the value as invalid.
+into memory. Coded values are dictionary-encoded while parsing, so each distinct text is
+decoded once (columns.py) with no per-row work in Python. Dates are read as text: Arrow's
+date parsing in the reader would either stop at the first odd value or, with a strptime
+format, silently turn 31/02/2024 into 2 March, where s75xl must report it as invalid; and
+dictionary-encoding them in the reader costs most for birth dates, with tens of thousands of
+distinct values. columns.parse_dates reads them instead.
 
 UTF-8 is tried first, then Windows-1252 (what Excel's "CSV" writes). The delimiter is whichever
 of comma, semicolon, tab or pipe the header line uses most.

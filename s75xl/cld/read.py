@@ -24,7 +24,7 @@ import pandas as pd
 from ..errors import S75Error
 from .clean import clean
 from .csv_file import read_csv
-from .fields import DATES, FIELDS, IDENTIFIERS, LOCAL_CODES, REQUIRED, USED
+from .fields import FIELDS, IDENTIFIERS, LOCAL_CODES, REQUIRED, USED
 from .memory import with_plain_pages
 from .quality import DataQuality
 from .vocab import CODED_FIELDS
@@ -70,7 +70,7 @@ def _read_raw(path: Path) -> pd.DataFrame:
     try:
         tabular = path.suffix.lower() in (".xlsx", ".xlsm", ".parquet")
         frame = _read_table(path) if tabular else read_csv(path, lambda header: _fields_of(header, path),
-                                                           (*DATES, *CODED_FIELDS, *LOCAL_CODES), {"nhs_number": 10})
+                                                           (*CODED_FIELDS, *LOCAL_CODES), {"nhs_number": 10})
     except S75Error:
         raise
     except Exception as exc:  # pandas, Arrow and openpyxl raise many kinds for a file that is not a table
