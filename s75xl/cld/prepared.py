@@ -65,7 +65,7 @@ class Rows:
         return self.death >= on
 
 
-class fact:  # noqa: N801 (used like functools.cached_property)
+class fact:  # lower case, as it is used like functools.cached_property
     """A period-independent fact: worked out on first use and kept, like functools.cached_property,
     but once only when several threads ask at the same moment (the others wait for it), which
     cached_property stopped promising in Python 3.12."""
@@ -111,10 +111,11 @@ class Prepared:
         """Work that computes the facts every derivation uses, the longest first, to run side by
         side (parallel.py) with each other and with the periods: whoever needs a fact another
         thread is still working out waits for it."""
-        return [lambda: self.episodes, lambda: (self.latest, self.employment), lambda: self.settings,
-                lambda: self.first_review, lambda: self.admissions, lambda: self.accommodation_by_start
-                if self.method == "nhse" else None, lambda: self.carer_support, lambda: self.placements,
-                lambda: self.home_support, lambda: self.equipment, lambda: self.person_births, lambda: self.users]
+        names = ["episodes", "latest", "employment", "settings", "first_review", "admissions", "carer_support",
+                 "placements", "home_support", "equipment", "person_births", "users"]
+        if self.method == "nhse":
+            names.append("accommodation_by_start")
+        return [lambda name=name: getattr(self, name) for name in names]
 
     # ------------------------------------------------------------------------------ columns
 
