@@ -218,18 +218,41 @@ def test_files_read_differently_still_merge(tmp_path):
     assert quality.counts[("dropped", "earlier version of the same event (latest file wins)")] == len(F.ROWS)
 
 
-def test_plain_pages_turns_numpy_huge_page_advice_off_and_back():
-    from s75xl.cld.memory import _advice_switch, plain_pages
+def test_tuned_memory_turns_numpy_huge_page_advice_off_and_back():
+    from s75xl.cld.memory import _advice_switch, tuned_memory
 
     switch = _advice_switch()
     assert switch is not None  # numpy 1.24 to 2.x all have it: if it goes, the speed-up goes silently
     before = switch(True)
     try:
-        with plain_pages():
+        with tuned_memory():
             assert switch(False) is False  # returns the setting it replaces
         assert switch(True) is True  # the advice is back on after the block
     finally:
         switch(before)
+
+
+def test_tuned_memory_keeps_freed_memory_while_computing_and_gives_it_back_after(monkeypatch):
+    from s75xl.cld import memory
+
+    calls = []
+
+    class FakeGlibc:
+        def mallopt(self, parameter, value):
+            calls.append(("mallopt", parameter, value))
+            return 1
+
+        def malloc_trim(self, pad):
+            calls.append(("trim", pad))
+            return 1
+
+    monkeypatch.setattr(memory, "_glibc", lambda: FakeGlibc())
+    with memory.tuned_memory():
+        with memory.tuned_memory():  # compute calls read_cld: set once, undone once
+            assert calls == [("mallopt", p, v) for p, v in memory.KEEP.items()]
+        assert len(calls) == len(memory.KEEP)
+    assert calls[len(memory.KEEP):] == [("mallopt", p, v) for p, v in memory.RESTORE.items()] + [("trim", 0)]
+    assert memory.KEEP[memory.M_MMAP_THRESHOLD] <= 32 << 20  # glibc refuses a larger threshold
 
 
 @pytest.mark.parametrize("method", ["dhsc", "nhse"])

@@ -18,7 +18,7 @@ from ..targets import financial_year_of
 from .activity import activity_counts
 from .ascof import DERIVATIONS
 from .common import BAND_NAMES
-from .memory import with_plain_pages
+from .memory import with_tuned_memory
 from .parallel import run_all
 from .periods import Period, parse_period
 from .prepared import Prepared
@@ -85,7 +85,7 @@ def _support_reason(psr: str | None) -> str | None:
     return found
 
 
-@with_plain_pages
+@with_tuned_memory
 def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[str | Period], *,
             population: str | Path | pd.DataFrame | None = None, mha: str | Path | None = None,
             cpa: str | Path | None = None, mapping: str | Path | None = None, method: str = "dhsc",

@@ -25,7 +25,7 @@ from ..errors import S75Error
 from .clean import clean
 from .csv_file import read_csv
 from .fields import FIELDS, IDENTIFIERS, LOCAL_CODES, REQUIRED, USED
-from .memory import with_plain_pages
+from .memory import with_tuned_memory
 from .quality import DataQuality
 from .vocab import CODED_FIELDS
 
@@ -83,7 +83,7 @@ def _read_raw(path: Path) -> pd.DataFrame:
     return frame[list(USED)]
 
 
-@with_plain_pages
+@with_tuned_memory
 def read_cld(paths: Iterable[str | Path], *, person_id_rule: str = "dhsc") -> tuple[pd.DataFrame, DataQuality]:
     """The events table (Release 2 wording, numbered person IDs) and the data-quality log."""
     if person_id_rule not in ("dhsc", "nhse"):
