@@ -88,10 +88,14 @@ def _real_days(days: pa.Array | pa.ChunkedArray, index: pd.Index) -> tuple[pd.Se
     """Arrow dates as pandas dates, those beyond pandas' range (9999-12-31, a common "no end"
     placeholder) reported as invalid; blanks are neither."""
     days = days.combine_chunks() if isinstance(days, pa.ChunkedArray) else days
-    values = days.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    values = days.to_numpy(zero_copy_only=False).astype("datetime64[D]", copy=False)
     bad = (values < FIRST_DAY) | (values > LAST_DAY)  # NaT compares false
-    stamps = values.view(np.int64) * NS_PER_DAY  # numpy's own day-to-nanosecond conversion is ten times slower
-    stamps[bad | np.isnat(values)] = NAT.view(np.int64)
+    unset = bad | np.isnat(values)
+    stamps = values.view(np.int64)  # numpy's own day-to-nanosecond conversion is ten times slower
+    if not stamps.flags.writeable:
+        stamps = stamps.copy()
+    stamps *= NS_PER_DAY
+    stamps[unset] = NAT.view(np.int64)
     return pd.Series(stamps.view("datetime64[ns]"), index=index, copy=False), pd.Series(bad, index=index, copy=False)
 
 

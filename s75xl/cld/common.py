@@ -214,8 +214,13 @@ def sorted_by(keys: list[np.ndarray], stable: bool = True) -> tuple[np.ndarray, 
         return np.lexsort(keys[::-1]), None
     position_bits = max(len(packed) - 1, 0).bit_length()
     if position_bits + int(packed.max(initial=0)).bit_length() <= 63:
-        in_order = np.sort((packed << position_bits) | np.arange(len(packed)))
-        return in_order & ((1 << position_bits) - 1), in_order >> position_bits
+        # in place where possible: every new million-row array costs page faults
+        packed <<= position_bits
+        packed |= np.arange(len(packed))
+        packed.sort()
+        order = packed & ((1 << position_bits) - 1)
+        packed >>= position_bits
+        return order, packed
     order = np.argsort(packed, kind="stable" if stable else "quicksort")
     return order, packed[order]
 
@@ -231,9 +236,10 @@ def packed_key(keys: list[np.ndarray]) -> np.ndarray | None:
     widths = [(int(key.max()) - low).bit_length() for key, low in zip(keys, lows)]
     if sum(widths) > 63:
         return None
-    packed = np.zeros(len(keys[0]), np.int64)
-    for key, low, width in zip(keys, lows, widths):
-        packed = (packed << width) | (key - low)
+    packed = keys[0].astype(np.int64) - lows[0]  # a new array, shifted and filled in place
+    for key, low, width in zip(keys[1:], lows[1:], widths[1:]):
+        packed <<= width
+        packed |= key - low
     return packed
 
 
