@@ -66,10 +66,11 @@ def _is(values: pd.Series, codes: list[str]) -> pd.Series:
     return values.astype("string").fillna("").map(lambda v: value_key(v) in wanted).astype(bool)
 
 
-def mha_measures(path: str | Path, period: Period, mapping: dict) -> list[dict]:
-    """Havering measures 22-32 from an MHA assessment log."""
+def mha_measures(path: str | Path, period: Period, mapping: dict, log: pd.DataFrame | None = None) -> list[dict]:
+    """Havering measures 22-32 from an MHA assessment log (`log`: the file already read, when
+    many periods are worked out from it)."""
     columns, codes = _section(mapping, "mha", MHA_COLUMNS)
-    log = read_table(path, "MHA log")
+    log = read_table(path, "MHA log") if log is None else log
     dates, bad = parse_dates(_column(log, columns, "date", "MHA log", path))
     if bad.any():
         raise S75Error(f"The MHA log {path}, row {int(bad.idxmax()) + 2}: the assessment date is not a date.")
@@ -99,10 +100,11 @@ def mha_measures(path: str | Path, period: Period, mapping: dict) -> list[dict]:
     return [{"measure": m, "breakdown": "All", "numerator": n, "denominator": d} for m, (n, d) in counts.items()]
 
 
-def cpa_measures(path: str | Path, period: Period, mapping: dict) -> list[dict]:
-    """Havering measures 18-21 from a CPA caseload extract, judged at the period end."""
+def cpa_measures(path: str | Path, period: Period, mapping: dict, caseload: pd.DataFrame | None = None) -> list[dict]:
+    """Havering measures 18-21 from a CPA caseload extract, judged at the period end
+    (`caseload`: the file already read, when many periods are worked out from it)."""
     columns, codes = _section(mapping, "cpa", CPA_COLUMNS)
-    caseload = read_table(path, "CPA extract")
+    caseload = read_table(path, "CPA extract") if caseload is None else caseload
     if "on_cpa" in columns:
         caseload = caseload[_is(_column(caseload, columns, "on_cpa", "CPA extract", path), codes.get("yes", ["Yes", "Y"]))]
     year_ago = period.end - pd.DateOffset(months=12)

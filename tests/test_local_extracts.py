@@ -87,3 +87,31 @@ def test_populations(tmp_path):
     bad.write_text("area_code,age_band,year,population\n999,18-64,2024,lots\n")
     with pytest.raises(S75Error, match="row 2"):
         read_populations(bad)
+
+
+def test_compute_reads_each_log_once_and_gives_each_period_what_the_functions_give(tmp_path, monkeypatch):
+    import importlib
+
+    from s75xl import tables
+    from s75xl.cld import compute
+    from s75xl.synthetic import write
+
+    paths = write(tmp_path / "gen", 300, 3)
+    periods = ["2024-25", "Q1-2024-25", "2024-11"]
+    reads = []
+    original = tables.read_table
+
+    def counting(path, what):
+        reads.append(what)
+        return original(path, what)
+
+    monkeypatch.setattr(importlib.import_module("s75xl.cld.compute"), "read_table", counting)  # the module, not the function
+    results, _, _ = compute([paths["cld"]], periods, mha=paths["mha"], cpa=paths["cpa"])
+    assert sorted(reads) == ["CPA extract", "MHA log"]  # once each, not once per period
+    mapping = read_mapping()
+    for label in periods:
+        period = parse_period(label)
+        expected = mha_measures(paths["mha"], period, mapping) + cpa_measures(paths["cpa"], period, mapping)
+        got = results[results.period == label].set_index("measure")
+        for row in expected:
+            assert got.at[row["measure"], "numerator"] == row["numerator"], (label, row["measure"])

@@ -14,6 +14,7 @@ from ..intervals import confidence_interval
 from ..local_extracts import cpa_measures, mha_measures, read_mapping
 from ..populations import population_for, read_populations
 from ..rates import compute_rates
+from ..tables import read_table
 from ..targets import financial_year_of
 from .activity import activity_counts
 from .ascof import DERIVATIONS
@@ -109,14 +110,16 @@ def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[st
     area = events["la_code"].mode().iloc[0] if events["la_code"].notna().any() else ""
     table = population if isinstance(population, pd.DataFrame) or population is None else read_populations(population)
     extracts = read_mapping(mapping) if (mha or cpa) else None
+    mha_log = read_table(mha, "MHA log") if mha else None  # read once for every period
+    cpa_caseload = read_table(cpa, "CPA extract") if cpa else None
     prep = Prepared(events, method=method, proxy_dob=proxy_dob)
 
     def rows_of(period: Period) -> list[dict]:
         found = derive(prep, period, psr=psr, age_band=age_band)
         if mha:
-            found += mha_measures(mha, period, extracts)
+            found += mha_measures(mha, period, extracts, mha_log)
         if cpa:
-            found += cpa_measures(cpa, period, extracts)
+            found += cpa_measures(cpa, period, extracts, cpa_caseload)
         return [{**row, "period": period.label, "period_start": period.start, "period_end": period.end} for row in found]
 
     warming = prep.warming()  # the facts are worked out alongside the first periods
