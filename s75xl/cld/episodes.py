@@ -126,8 +126,7 @@ def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Catego
     rank = best(n, np.r_[left[near], own], _outcome_ranks(prep, np.r_[other_outcome[near], e["outcome"][own]]))
     settle(rank < NO_RANK, outcome_label + (rank - 1) % PROGRESS_PENALTY)
 
-    equipment = prep.where(theirs & prep.is_user_service & (prep.column("service_component") == prep.code("service_component", "Equipment")),
-                           [prep.column("person")])
+    equipment = prep.equipment  # sorted by person; the pairs find only episode people's rows
     left, right = pairs_by_person(e["person"], equipment)
     nested = np.zeros(n, bool)
     nested[left[(equipment.start[right] >= e["start"][left]) & (equipment.start[right] <= e["end"][left])]] = True
