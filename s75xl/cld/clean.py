@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .columns import NAT, normalise_codes, parse_dates, person_numbers
-from .common import group_starts, repeated_in_order, sorted_by
+from .common import group_starts, repeated, sorted_by
 from .fields import DATES, FIELDS, LOCAL_CODES, REQUIRED
 from .parallel import run_all, started
 from .quality import DataQuality
@@ -107,7 +107,7 @@ def _people_and_candidates(columns: dict[str, pd.Series], person_key: np.ndarray
     order, in_order = sorted_by(keys, stable=False)
     person = np.full(len(keep), -1, np.int64)
     person[rows[order]] = np.cumsum(group_starts(keys[0][order])) - 1
-    return person, rows[repeated_in_order(keys, order, in_order)]
+    return person, rows[repeated(keys, order, in_order)]
 
 
 def _compacted(person: np.ndarray) -> np.ndarray:

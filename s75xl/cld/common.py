@@ -114,14 +114,9 @@ def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
     return np.r_[True, sorted_keys[1:] != sorted_keys[:-1]] if len(sorted_keys) else np.zeros(0, bool)
 
 
-def repeated(keys: list[np.ndarray]) -> np.ndarray:
-    """Mask of the rows whose keys (most significant first) some other row shares. By sorting,
-    which numpy vectorises, rather than hashing, which pandas does one value at a time."""
-    return repeated_in_order(keys, *sorted_by(keys, stable=False))
-
-
-def repeated_in_order(keys: list[np.ndarray], order: np.ndarray, in_order: np.ndarray | None) -> np.ndarray:
-    """`repeated`, given what sorted_by returned for the keys."""
+def repeated(keys: list[np.ndarray], order: np.ndarray, in_order: np.ndarray | None) -> np.ndarray:
+    """Mask of the rows whose keys (most significant first) some other row shares, given what
+    sorted_by returned for the keys (sorting is several times faster than hashing here)."""
     if in_order is not None:
         same = in_order[1:] == in_order[:-1]
     else:
