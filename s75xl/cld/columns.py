@@ -49,21 +49,16 @@ EXCEL_SERIAL = r"^\d{4,5}(\.\d+)?$"
 EXCEL_EPOCH = -25_569  # 1899-12-30 as a day number: Excel's day 0, counting its phantom 29/02/1900
 
 
-def _from_ymd(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Dates of years, months and days; NaT where the day does not exist (31/02/2024 is reported,
-    not moved to March) or the year is outside what pandas' dates hold (9999-12-31, a common "no
-    end" placeholder, is reported as invalid)."""
+def _from_parts(text: pa.Array, pattern: str) -> np.ndarray:
+    """Dates of texts matching a year/month/day pattern; NaT where it does not match, the day
+    does not exist (31/02/2024 is reported, not moved to March) or the year is outside what
+    pandas' dates hold (9999-12-31, a common "no end" placeholder, is reported as invalid)."""
+    found = pc.extract_regex(text, pattern)
+    y, m, d = (pc.fill_null(pc.cast(pc.struct_field(found, part), pa.int64()), 0).to_numpy() for part in "ymd")
     month = ((y - 1970) * 12 + m - 1).astype("datetime64[M]")
     month_days = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(np.int64)
     valid = (y >= 1678) & (y <= 2261) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= month_days)  # pandas' date range
     return np.where(valid, month.astype("datetime64[D]") + np.maximum(d - 1, 0), np.datetime64("NaT")).astype("datetime64[ns]")
-
-
-def _from_parts(text: pa.Array, pattern: str) -> np.ndarray:
-    """Dates of texts matching a year/month/day pattern; NaT where one does not match or is no date."""
-    found = pc.extract_regex(text, pattern)
-    y, m, d = (pc.fill_null(pc.cast(pc.struct_field(found, part), pa.int64()), 0).to_numpy() for part in "ymd")
-    return _from_ymd(y, m, d)
 
 
 def _dates_of(text: pd.Series) -> np.ndarray:
