@@ -96,7 +96,7 @@ WITH svc AS (
                                     WHEN 'Long term support: Community' THEN 3 WHEN 'Long term support: Prison' THEN 4
                                     WHEN 'Short term support: Ongoing low level' THEN 7 WHEN 'Short term support: Other short term' THEN 8 ELSE 99 END END) AS best
     FROM episode x JOIN users u ON u.pid = x.pid AND u.service_type <> 'Short term support: ST-Max'
-         AND ((u.s <= x.ce AND u.ef >= x.ce) OR (u.s > x.ce AND u.s <= x.ce + 7))
+         AND u.s >= x.cs AND u.ef > x.ce AND u.s <= x.ce + 7  -- began with or after the episode, still going after it
     GROUP BY x.pid, x.k
 ), outs AS (
     SELECT pid, k, arg_min(outcome, rk) AS outcome FROM (
@@ -122,6 +122,51 @@ SELECT x.*, CASE
     NOT EXISTS (SELECT 1 FROM lts l WHERE l.pid = x.pid AND l.s < x.cs AND l.ef > x.cs - 91) AS new_client
 FROM episode x LEFT JOIN svc USING (pid, k) LEFT JOIN outs USING (pid, k) LEFT JOIN kit USING (pid, k);
 
+-- 2E: an Unknown status is inferred from the person's latest service of any type in the period:
+-- latest end (open first), then type hierarchy, then a mappable component, then latest start;
+-- services tied on all four pool their type and mappable component, kept only when single
+CREATE OR REPLACE TABLE inferred AS
+SELECT period, pid,
+       CASE WHEN one_type IN ('Long term support: Nursing care', 'Long term support: Residential care') THEN false
+            WHEN one_component IN ('Shared Lives', 'Extra care housing', 'Community supported living') THEN true
+            WHEN one_type = 'Long term support: Community' AND one_component = 'Home support or domiciliary care' THEN true
+            ELSE false END AS settled
+FROM (
+    SELECT period, pid,
+           CASE WHEN count(DISTINCT kind) = 1 THEN min(kind) END AS one_type,
+           CASE WHEN count(DISTINCT mapped) = 1 THEN min(mapped) END AS one_component
+    FROM (
+        SELECT p.label AS period, v.pid, CASE WHEN h.position IS NOT NULL THEN v.service_type END AS kind,
+               CASE WHEN coalesce(v.component IN ('Shared Lives', 'Extra care housing', 'Community supported living',
+                                                  'Home support or domiciliary care'), false) THEN v.component END AS mapped,
+               rank() OVER (PARTITION BY p.label, v.pid
+                            ORDER BY v.ef DESC, coalesce(h.position, 99),
+                                     coalesce(v.component IN ('Shared Lives', 'Extra care housing', 'Community supported living',
+                                                              'Home support or domiciliary care'), false) DESC,
+                                     v.s DESC) AS place
+        FROM periods p
+        JOIN ev v ON v.event_type = 'Service' AND v.s <= p.pe AND v.ef >= p.ps
+        LEFT JOIN (VALUES ('Long term support: Nursing care', 1), ('Long term support: Residential care', 2),
+                          ('Long term support: Community', 3), ('Long term support: Prison', 4), ('Short term support: ST-Max', 5),
+                          ('Short term support: Ongoing low level', 6), ('Short term support: Other short term', 7)) h(service_type, position)
+               ON h.service_type = v.service_type
+        WHERE v.pid IN (SELECT pid FROM person WHERE accom = 'Unknown'))
+    WHERE place = 1 GROUP BY period, pid);
+
+-- 3D carers: direct support in the period, each carer once at their best mechanism (1 direct
+-- payment, 2 personal budget, 3 commissioned), aged 18+ or of unknown age at the period end
+CREATE OR REPLACE TABLE carer_best AS
+SELECT * FROM (
+    SELECT p.label AS period, c.pid, band(age(any_value(x.dob), p.pe)) AS b,
+           min(CASE WHEN c.mechanism = 'Direct payment' OR c.component = 'Direct payment' THEN 1
+                    WHEN c.mechanism = 'CASSR managed personal budget' THEN 2
+                    WHEN c.mechanism = 'CASSR commissioned support' THEN 3 END) AS best
+    FROM periods p JOIN ev c ON c.s <= p.pe AND c.ef >= p.ps JOIN person x USING (pid)
+    WHERE c.client_type IN ('Unpaid carer', 'Unpaid carer known by association')
+      AND c.service_type = 'Unpaid carer support: Direct to unpaid carer' AND (c.dod IS NULL OR c.dod >= p.ps)
+    GROUP BY p.label, p.pe, c.pid)
+WHERE best IS NOT NULL AND b IS DISTINCT FROM 'Under 18';
+
 CREATE OR REPLACE TABLE results AS
 -- 2A
 SELECT p.label AS period, '2A' AS measure, coalesce(band(age(dob, ce)), 'Unknown') AS breakdown,
@@ -144,21 +189,21 @@ SELECT period, CASE b WHEN '18-64' THEN '2B' ELSE '2C' END, b, count(*), NULL FR
                         AND o.ef >= a.s - 365)
     GROUP BY ALL) WHERE b IN ('18-64', '65+') GROUP BY ALL
 UNION ALL
--- 2E: latest long-term service in the period per person, status latest known or inferred
+-- 2E: latest long-term service in the period per person (for the age), status latest known or inferred
 SELECT period, '2E(2)', b, count(*) FILTER (WHERE settled), count(*) FROM (
     SELECT p.label AS period, band(age(x.dob, least(l.ef, p.pe))) AS b,
-           (x.accom IN (SELECT status FROM settled_status)) OR (x.accom = 'Unknown' AND (l.component IN ('Shared Lives', 'Extra care housing', 'Community supported living')
-               OR (l.service_type = 'Long term support: Community' AND l.component = 'Home support or domiciliary care'))) AS settled
+           (x.accom IN (SELECT status FROM settled_status)) OR (x.accom = 'Unknown' AND coalesce(i.settled, false)) AS settled
     FROM periods p JOIN lts l ON l.s <= p.pe AND l.ef >= p.ps JOIN person x USING (pid)
+    LEFT JOIN inferred i ON i.period = p.label AND i.pid = l.pid
     WHERE l.dod IS NULL OR l.dod >= p.ps
     QUALIFY row_number() OVER (PARTITION BY p.label, pid ORDER BY l.ef DESC, l.s DESC) = 1)
 WHERE b IN ('18-64', '65+') GROUP BY ALL
 UNION ALL
 SELECT period, '2E(1)', '18-64', count(*) FILTER (WHERE settled), count(*) FROM (
     SELECT p.label AS period, band(age(x.dob, least(l.ef, p.pe))) AS b, x.psr,
-           (x.accom IN (SELECT status FROM settled_status)) OR (x.accom = 'Unknown' AND (l.component IN ('Shared Lives', 'Extra care housing', 'Community supported living')
-               OR (l.service_type = 'Long term support: Community' AND l.component = 'Home support or domiciliary care'))) AS settled
+           (x.accom IN (SELECT status FROM settled_status)) OR (x.accom = 'Unknown' AND coalesce(i.settled, false)) AS settled
     FROM periods p JOIN lts l ON l.s <= p.pe AND l.ef >= p.ps JOIN person x USING (pid)
+    LEFT JOIN inferred i ON i.period = p.label AND i.pid = l.pid
     WHERE l.dod IS NULL OR l.dod >= p.ps
     QUALIFY row_number() OVER (PARTITION BY p.label, pid ORDER BY l.ef DESC, l.s DESC) = 1)
 WHERE b = '18-64' AND psr = 'Learning Disability Support' GROUP BY ALL
@@ -173,6 +218,13 @@ SELECT period, m, b, count(*) FILTER (WHERE CASE m WHEN '3D(1A)' THEN r IN (3, 4
         WHEN service_type = 'Long term support: Community' THEN 6 ELSE 9 END) AS r
     FROM periods p JOIN lts l ON l.s <= p.pe AND l.ef >= p.pe WHERE l.dod IS NULL OR l.dod >= p.pe GROUP BY p.label, p.pe, pid
 ) CROSS JOIN (VALUES ('3D(1A)'), ('3D(2A)')) t(m) WHERE r BETWEEN 3 AND 6 AND b IN ('18-64', '65+') GROUP BY ALL
+UNION ALL
+-- 3D carers (table carer_best above): by band, and in total with unknown ages
+SELECT period, m, b, count(*) FILTER (WHERE CASE m WHEN '3D(1B)' THEN best <= 2 ELSE best = 1 END), count(*)
+FROM carer_best CROSS JOIN (VALUES ('3D(1B)'), ('3D(2B)')) t(m) WHERE b IN ('18-64', '65+') GROUP BY ALL
+UNION ALL
+SELECT period, m, 'Total', count(*) FILTER (WHERE CASE m WHEN '3D(1B)' THEN best <= 2 ELSE best = 1 END), count(*)
+FROM carer_best CROSS JOIN (VALUES ('3D(1B)'), ('3D(2B)')) t(m) GROUP BY ALL
 UNION ALL
 -- 1E: learning disability, 18-64 at the period end, paid employment
 SELECT p.label, '1E', '18-64', count(DISTINCT pid) FILTER (WHERE x.employment LIKE 'Paid:%'), count(DISTINCT pid)

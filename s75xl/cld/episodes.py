@@ -8,10 +8,12 @@ Steps, by DHSC's 2024-25 method unless ``method="nhse"``:
 3. the episode is a new client's if no long-term service started before it and was open or
    ended within 91 days before it (DHSC's code uses 91 though its comment says 365);
 4. its sequel, the first of: died within 7 days (NHSE: 3) of the end; admitted to hospital; the
-   highest-ranked service open at the end or starting within 7 days after it; the best outcome
-   of a request, assessment or review ending during the episode or within 7 days after it (an
-   outcome to progress or continue ranks below every "no further action"); equipment started
-   during the episode (ongoing low-level support); otherwise unable to classify.
+   highest-ranked service that started on or after the episode's start and is still going after
+   its end or starts within 7 days after it (NHSE: starts on or after the end, within 3 days;
+   `_follows_episode`); the best outcome of a request, assessment or review ending during the
+   episode or within 7 days after it (an outcome to progress or continue ranks below every "no
+   further action"); equipment started during the episode (ongoing low-level support);
+   otherwise unable to classify.
 """
 
 from __future__ import annotations
@@ -109,9 +111,7 @@ def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Catego
 
     services = _sequel_services(prep, theirs)
     left, right = pairs_by_person(e["person"], services)
-    end = e["end"][left]
-    follows = ((services.start[right] <= end) & (services.end[right] >= end)) | \
-              ((services.start[right] > end) & (services.start[right] <= end + window))
+    follows = _follows_episode(prep.method, e["start"][left], e["end"][left], services.start[right], services.end[right], window)
     rank = best(n, left[follows], services.rank[right[follows]])
     settle(rank < NO_RANK, service_label + np.minimum(rank, len(SEQUEL_SERVICES)))
 
@@ -133,6 +133,23 @@ def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Catego
     settle(nested, labels.index(ST_LOW))
     categories = pd.Index(labels).unique()  # an outcome could share a service's name
     return pd.Categorical.from_codes(categories.get_indexer(labels)[sequel], categories=categories)
+
+
+def _follows_episode(method: str, first: np.ndarray, last: np.ndarray, start: np.ndarray, end: np.ndarray,
+                     window: int) -> np.ndarray:
+    """Whether a service (start, end) is what followed an episode (first, last day): step 3.
+
+    DHSC (Create_ASCOF_2A_2425_Onwards.sql, the sequel-window query): the service starts on or
+    after the episode's first day, is still going after its last day (it ends later, or is
+    open), and starts no more than 7 days after that last day. Equipment already in place
+    before the episode began is therefore not its sequel, and nor is a service that ends on
+    the episode's last day. NHSE (ASCOF 2A replication code, the sequel chronology): a service
+    starting on or after the episode's last day, within its 3-day window; one that began during
+    the episode is not a sequel there either.
+    """
+    if method == "nhse":
+        return (start >= last) & (start <= last + window)
+    return (start >= first) & (end > last) & (start <= last + window)
 
 
 def _outcome_ranks(prep: Prepared, codes: np.ndarray) -> np.ndarray:

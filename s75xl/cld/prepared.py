@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .accommodation import inference_rows
 from .common import NEVER, OPEN, Births, band_codes, days_of, earlier_max, group_starts, latest_known, sort_order
 from .episodes import short_term_episodes
 from .vocab import (CARER, CARER_BY_ASSOCIATION, CARER_DIRECT, COMMISSIONED, DP, LD_PSR, LONG_TERM, LT_COMMUNITY, LT_NURSING,
@@ -113,8 +114,7 @@ class Prepared:
         thread is still working out waits for it."""
         names = ["episodes", "latest", "employment", "settings", "first_review", "admissions", "carer_support",
                  "placements", "home_support", "equipment", "person_births", "users"]
-        if self.method == "nhse":
-            names.append("accommodation_by_start")
+        names.append("accommodation_by_start" if self.method == "nhse" else "accommodation_inference")
         return [lambda name=name: getattr(self, name) for name in names]
 
     # ------------------------------------------------------------------------------ columns
@@ -195,6 +195,12 @@ class Prepared:
         """Per person, the latest known accommodation by event start (NHSE's 2E)."""
         return latest_known(self.column("person"), {"value": self._attribute("accommodation_status")},
                             self._by_start(), self.n_people)["value"]
+
+    @fact
+    def accommodation_inference(self) -> Rows:
+        """The services of people whose latest status is unknown, for DHSC's 2E inference
+        (accommodation.py)."""
+        return inference_rows(self, self.latest["accommodation"] == self.code("accommodation_status", "Unknown"))
 
     @fact
     def employment(self) -> np.ndarray:
