@@ -91,10 +91,17 @@ SELECT pid, k, min(s) AS cs, max(ef) AS ce, any_value(dob) AS dob, any_value(dod
 FROM st LEFT JOIN outcome_rank r USING (outcome) GROUP BY pid, k;
 CREATE OR REPLACE TABLE sequel AS
 WITH svc AS (
-    SELECT x.pid, x.k, min(CASE WHEN component IN ('Short term residential care', 'Short term nursing care') THEN 5
-                               ELSE CASE service_type WHEN 'Long term support: Nursing care' THEN 1 WHEN 'Long term support: Residential care' THEN 2
+    -- by type (nursing 1 ... other short term 7, anything else 99), then a short-term residential/nursing component
+    SELECT x.pid, x.k, arg_min(CASE WHEN service_type = 'Short term support: Other short term'
+                                         AND component IN ('Short term residential care', 'Short term nursing care') THEN 5
+                                    ELSE CASE service_type WHEN 'Long term support: Nursing care' THEN 1 WHEN 'Long term support: Residential care' THEN 2
+                                         WHEN 'Long term support: Community' THEN 3 WHEN 'Long term support: Prison' THEN 4
+                                         WHEN 'Short term support: Ongoing low level' THEN 7 WHEN 'Short term support: Other short term' THEN 8
+                                         ELSE 99 END END,
+                               (CASE service_type WHEN 'Long term support: Nursing care' THEN 1 WHEN 'Long term support: Residential care' THEN 2
                                     WHEN 'Long term support: Community' THEN 3 WHEN 'Long term support: Prison' THEN 4
-                                    WHEN 'Short term support: Ongoing low level' THEN 7 WHEN 'Short term support: Other short term' THEN 8 ELSE 99 END END) AS best
+                                    WHEN 'Short term support: Ongoing low level' THEN 6 WHEN 'Short term support: Other short term' THEN 7 ELSE 99 END,
+                                coalesce(component IN ('Short term residential care', 'Short term nursing care'), false) = false)) AS best
     FROM episode x JOIN users u ON u.pid = x.pid AND u.service_type <> 'Short term support: ST-Max'
          AND u.s >= x.cs AND u.ef > x.ce AND u.s <= x.ce + 7  -- began with or after the episode, still going after it
     GROUP BY x.pid, x.k

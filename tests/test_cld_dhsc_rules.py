@@ -82,6 +82,23 @@ def test_the_sequel_window_at_its_edges(tmp_path, start, end, expected):
     assert got[("2A", "Total")] == expected
 
 
+@pytest.mark.parametrize("services, expected", [
+    # other short-term support with a short-term residential component: relabelled, denominator only
+    ([(V.ST_OTHER, "2024-06-22", None, "Short term residential care")], (0, 1)),
+    # ongoing low-level support (type 6) outranks it (other short term, type 7): a success
+    ([(V.ST_OTHER, "2024-06-22", None, "Short term residential care"), (V.ST_LOW, "2024-06-25", None, "Other short term support")], (1, 1)),
+    # the component is relabelled only on "other short term" support: ongoing low level stays a success
+    ([(V.ST_LOW, "2024-06-22", None, "Short term residential care")], (1, 1)),
+    # within one type the residential component comes first
+    ([(V.ST_OTHER, "2024-06-22", None, "Other short term support"), (V.ST_OTHER, "2024-06-23", None, "Short term nursing care")], (0, 1)),
+    # long-term community support outranks them all
+    ([(V.ST_LOW, "2024-06-22", None, EQUIPMENT), (V.LT_COMMUNITY, "2024-06-26", None, HOME)], (0, 1)),
+])
+def test_the_sequel_service_is_the_highest_by_dhsc_hierarchy(tmp_path, services, expected):
+    got = figures(tmp_path, episode_with(*services))
+    assert got[("2A", "Total")] == expected
+
+
 @pytest.mark.parametrize("start, expected", [
     ("2024-06-10", (0, 0)),  # began during the episode and is open at its end: NHS England takes it only from the end on
     ("2024-06-20", (0, 1)),  # starts on the episode's last day

@@ -30,9 +30,13 @@ if TYPE_CHECKING:
     from .prepared import Prepared, Rows
 
 ST_RES_NURSING = "Short term support: Residential or Nursing care"
-# The service hierarchy for a sequel (cld.md 3.1 step 3): LTS001 order. Where the relabelled
-# short-term residential/nursing care sits is not stated; we put it after prison [ours].
-SEQUEL_SERVICES = (LT_NURSING, LT_RESIDENTIAL, LT_COMMUNITY, LT_PRISON, ST_RES_NURSING, ST_MAX, ST_LOW, ST_OTHER)
+# The service hierarchy for a sequel (cld.md 3.1 step 3; DHSC's #REF_Service_Type and
+# #Ranked_Services in Create_ASCOF_2A_2425_Onwards.sql): by service type in LTS001 order, and
+# within one type a short-term residential or nursing component first. Only "other short term"
+# support with such a component is relabelled ST_RES_NURSING, and it keeps the rank of its type
+# (below ongoing low-level support), as DHSC's code does.
+SEQUEL_HIERARCHY = (LT_NURSING, LT_RESIDENTIAL, LT_COMMUNITY, LT_PRISON, ST_MAX, ST_LOW, ST_OTHER)
+SEQUEL_SERVICES = (*SEQUEL_HIERARCHY, ST_RES_NURSING)  # the labels a service sequel can have
 OTHER_SERVICE = "Other service"  # a service type outside that hierarchy: no 2A outcome
 PROGRESS_PENALTY = 100  # NFA outcomes beat "progress / continuation" ones (cld.md 3.1 step 4)
 NO_RANK = 10_000
@@ -113,7 +117,7 @@ def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Catego
     left, right = pairs_by_person(e["person"], services)
     follows = _follows_episode(prep.method, e["start"][left], e["end"][left], services.start[right], services.end[right], window)
     rank = best(n, left[follows], services.rank[right[follows]])
-    settle(rank < NO_RANK, service_label + np.minimum(rank, len(SEQUEL_SERVICES)))
+    settle(rank < NO_RANK, service_label + _SEQUEL_LABEL[np.minimum(rank, len(_SEQUEL_LABEL) - 1)])
 
     others = prep.where(theirs & prep.isin(prep.column("event_type"), "event_type", ("Request", "Assessment", "Review")),
                         [prep.column("person")])
@@ -159,15 +163,19 @@ def _outcome_ranks(prep: Prepared, codes: np.ndarray) -> np.ndarray:
 
 
 def _sequel_services(prep: Prepared, theirs: np.ndarray) -> Rows:
-    """Service-user services other than ST-Max, by person, with their rank in SEQUEL_SERVICES
-    (short-term residential or nursing components relabelled; other types rank last)."""
+    """Service-user services other than ST-Max, by person, with their rank: twice the type's
+    place in SEQUEL_HIERARCHY, plus one unless the component is short-term residential or
+    nursing care (other types rank last)."""
     service_type = prep.column("service_type")
     rows = prep.where(theirs & prep.is_user_service & (service_type != prep.code("service_type", ST_MAX)), [prep.column("person")])
-    rank = np.full(len(rows), len(SEQUEL_SERVICES))
-    for position, kind in enumerate(SEQUEL_SERVICES):
-        if kind != ST_RES_NURSING:
-            rank[rows.service_type == prep.code("service_type", kind)] = position
+    place = np.full(len(rows), len(SEQUEL_HIERARCHY))
+    for position, kind in enumerate(SEQUEL_HIERARCHY):
+        place[rows.service_type == prep.code("service_type", kind)] = position
     short_res = prep.isin(rows.service_component, "service_component", ("Short term residential care", "Short term nursing care"))
-    rank[short_res] = SEQUEL_SERVICES.index(ST_RES_NURSING)
-    rows.rank = rank
+    rows.rank = 2 * place + ~short_res
     return rows
+
+
+# a sequel service's rank -> its label's place in SEQUEL_SERVICES (len: OTHER_SERVICE)
+_SEQUEL_LABEL = np.array([SEQUEL_SERVICES.index(ST_RES_NURSING if (kind == ST_OTHER and not plain) else kind)
+                          for kind in SEQUEL_HIERARCHY for plain in (False, True)] + [len(SEQUEL_SERVICES)] * 2)
