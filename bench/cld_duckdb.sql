@@ -102,20 +102,43 @@ WITH svc AS (
                                     WHEN 'Long term support: Community' THEN 3 WHEN 'Long term support: Prison' THEN 4
                                     WHEN 'Short term support: Ongoing low level' THEN 6 WHEN 'Short term support: Other short term' THEN 7 ELSE 99 END,
                                 coalesce(component IN ('Short term residential care', 'Short term nursing care'), false) = false)) AS best
-    FROM episode x JOIN users u ON u.pid = x.pid AND u.service_type <> 'Short term support: ST-Max'
+    FROM episode x JOIN users u ON u.pid = x.pid
+         AND u.service_type IN ('Long term support: Nursing care', 'Long term support: Residential care', 'Long term support: Community',
+                                'Long term support: Prison', 'Short term support: Ongoing low level', 'Short term support: Other short term')
          AND u.s >= x.cs AND u.ef > x.ce AND u.s <= x.ce + 7  -- began with or after the episode, still going after it
     GROUP BY x.pid, x.k
+), win AS (
+    -- every other event of the person in the sequel window, with its outcome's rank (progress/continuation +100)
+    SELECT x.pid, x.k, o.event_type, o.outcome,
+           r.rank + CASE WHEN o.outcome LIKE 'Progress%' OR o.outcome LIKE 'Continuation%' THEN 100 ELSE 0 END AS rk
+    FROM episode x JOIN ev o ON o.pid = x.pid AND o.client_type = 'Service user'
+         AND NOT (o.event_type = 'Service' AND o.service_type = 'Short term support: ST-Max')
+         AND o.s >= x.cs AND o.ef > x.ce AND o.s <= x.ce + 7
+    LEFT JOIN outcome_rank r ON r.outcome = o.outcome
+), own AS (
+    SELECT x.pid, x.k, r.rank + CASE WHEN x.outcome LIKE 'Progress%' OR x.outcome LIKE 'Continuation%' THEN 100 ELSE 0 END AS rk
+    FROM episode x LEFT JOIN outcome_rank r ON r.outcome = x.outcome
+), later AS (
+    -- non-service events in the window, not "support ended as planned", where they or the episode say something usable
+    SELECT w.pid, w.k, min(w.rk) FILTER (WHERE w.rk < 100) AS rk
+    FROM win w JOIN own USING (pid, k)
+    WHERE w.event_type <> 'Service' AND coalesce(w.outcome, '') <> 'NFA: Support ended as planned' AND (w.rk < 100 OR own.rk < 100)
+    GROUP BY w.pid, w.k
+), inside AS (
+    -- the latest-ending assessment or review nested in the episode's last 14 days, with a usable outcome
+    SELECT x.pid, x.k, arg_max(rk, (o.ef, -rk)) AS rk
+    FROM episode x JOIN (SELECT o.*, r.rank + CASE WHEN o.outcome LIKE 'Progress%' OR o.outcome LIKE 'Continuation%' THEN 100 ELSE 0 END AS rk
+                         FROM ev o JOIN outcome_rank r ON r.outcome = o.outcome
+                         WHERE o.client_type = 'Service user' AND o.event_type IN ('Assessment', 'Review')) o
+         ON o.pid = x.pid AND o.s >= x.cs AND o.ef > x.cs AND o.ef <= x.ce AND datediff('day', o.ef, x.ce) < 14 AND o.rk < 100
+    GROUP BY x.pid, x.k
 ), outs AS (
-    SELECT pid, k, arg_min(outcome, rk) AS outcome FROM (
-        SELECT x.pid, x.k, x.outcome, r.rank + CASE WHEN x.outcome LIKE 'Progress%' OR x.outcome LIKE 'Continuation%' THEN 100 ELSE 0 END AS rk
-        FROM episode x JOIN outcome_rank r USING (outcome)
-        UNION ALL
-        SELECT x.pid, x.k, o.outcome, r.rank + CASE WHEN o.outcome LIKE 'Progress%' OR o.outcome LIKE 'Continuation%' THEN 100 ELSE 0 END
-        FROM episode x JOIN ev o ON o.pid = x.pid AND o.event_type IN ('Request', 'Assessment', 'Review')
-             AND o.e >= x.cs AND o.e <= x.ce + 7 AND NOT (o.e > x.ce AND o.outcome = 'NFA: Support ended as planned')
-        JOIN outcome_rank r ON r.outcome = o.outcome) GROUP BY pid, k
+    SELECT x.pid, x.k, r.outcome FROM episode x JOIN own USING (pid, k) LEFT JOIN later l USING (pid, k) LEFT JOIN inside i USING (pid, k)
+    JOIN outcome_rank r ON r.rank = least(l.rk, i.rk,
+        CASE WHEN own.rk < 100 AND (l.pid IS NOT NULL OR NOT EXISTS (SELECT 1 FROM win w WHERE w.pid = x.pid AND w.k = x.k)) THEN own.rk END)
 ), kit AS (
-    SELECT DISTINCT x.pid, x.k FROM episode x JOIN users u ON u.pid = x.pid AND u.component = 'Equipment' AND u.s BETWEEN x.cs AND x.ce
+    SELECT DISTINCT x.pid, x.k FROM episode x JOIN users u ON u.pid = x.pid AND u.component = 'Equipment'
+         AND u.s >= x.cs AND u.ef > x.cs AND u.ef <= x.ce
 )
 SELECT x.*, CASE
     WHEN x.dod IS NOT NULL AND x.dod <= x.ce + 7 THEN 'Deceased'

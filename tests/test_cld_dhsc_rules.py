@@ -99,6 +99,43 @@ def test_the_sequel_service_is_the_highest_by_dhsc_hierarchy(tmp_path, services,
     assert got[("2A", "Total")] == expected
 
 
+PROGRESS = "Progress to support planning or services"  # not usable as an outcome: progresses support
+
+
+def event(who: dict, kind: str, start: str, end: str, outcome: str) -> dict:
+    return {**who, "Event Type": kind, "Event Start Date": start, "Event End Date": end, "Event Outcome": outcome}
+
+
+def episode_ending(outcome: str | None, *events: tuple, services: tuple = ()) -> list[dict]:
+    who = F.person(1, "1954-01-15")
+    return [service(who, V.ST_MAX, EPISODE_START, EPISODE_END, "Reablement", V.COMMISSIONED, outcome),
+            *(event(who, *e) for e in events), *(service(who, *s) for s in services)]
+
+
+# Steps 4 and 5 (DHSC's "Step 4" and "Step 5"): the episode from 1 to 20 June 2024.
+@pytest.mark.parametrize("rows, expected", [
+    # an assessment starting during the episode and ending after it: its "information and advice" decides
+    (episode_ending(PROGRESS, ("Assessment", "2024-06-18", "2024-06-24", F.INFO)), (1, 1)),
+    # a request that began before the episode is not in the window, and "progress" is no outcome: unable to classify
+    (episode_ending(PROGRESS, ("Request", "2024-05-25", "2024-06-23", F.INFO)), (0, 0)),
+    # an assessment nested in the episode's last 14 days: its outcome decides (ends 13 days before the end)
+    (episode_ending(PROGRESS, ("Assessment", "2024-06-02", "2024-06-07", F.INFO)), (1, 1)),
+    # ... but not one ending 14 days before the end
+    (episode_ending(PROGRESS, ("Assessment", "2024-06-02", "2024-06-06", F.INFO)), (0, 0)),
+    # the latest nested one decides, not the best: "support declined" on the 15th after "information" on the 10th
+    (episode_ending(PROGRESS, ("Assessment", "2024-06-02", "2024-06-10", F.INFO), ("Review", "2024-06-11", "2024-06-15", DECLINED)), (0, 0)),
+    # the episode's own usable outcome and a nested one: the better by DHSC's hierarchy (information, 9, beats declined, 11)
+    (episode_ending(F.INFO, ("Review", "2024-06-11", "2024-06-15", DECLINED)), (1, 1)),
+    # "support ended as planned" on a later event is ignored, and as it fills the window the episode's own outcome is
+    # not used either (DHSC's code uses it only when the window is empty or holds a usable later event)
+    (episode_ending(F.INFO, ("Assessment", "2024-06-19", "2024-06-22", "NFA: Support ended as planned")), (0, 0)),
+    # no usable outcome: equipment that started and ended within the episode makes it ongoing low-level support
+    (episode_ending(PROGRESS, services=((V.ST_LOW, "2024-06-05", "2024-06-15", EQUIPMENT),)), (1, 1)),
+])
+def test_outcomes_and_nested_equipment_when_no_service_followed(tmp_path, rows, expected):
+    assert figures(tmp_path, rows)[("2A", "Total")] == expected
+
+
 @pytest.mark.parametrize("start, expected", [
     ("2024-06-10", (0, 0)),  # began during the episode and is open at its end: NHS England takes it only from the end on
     ("2024-06-20", (0, 1)),  # starts on the episode's last day
