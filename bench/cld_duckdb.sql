@@ -87,7 +87,7 @@ FROM (SELECT *, max(ef) OVER (PARTITION BY pid ORDER BY s, ef ROWS BETWEEN UNBOU
       FROM users WHERE service_type = 'Short term support: ST-Max');
 CREATE OR REPLACE TABLE episode AS
 SELECT pid, k, min(s) AS cs, max(ef) AS ce, any_value(dob) AS dob, any_value(dod) AS dod,
-       arg_max(outcome, (ef, -coalesce(r.rank, 999))) AS outcome
+       arg_max(outcome, (ef, -coalesce(r.rank + CASE WHEN outcome LIKE 'Progress%' OR outcome LIKE 'Continuation%' THEN 100 ELSE 0 END, 999))) AS outcome
 FROM st LEFT JOIN outcome_rank r USING (outcome) GROUP BY pid, k;
 CREATE OR REPLACE TABLE sequel AS
 WITH svc AS (

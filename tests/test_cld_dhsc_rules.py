@@ -136,6 +136,15 @@ def test_outcomes_and_nested_equipment_when_no_service_followed(tmp_path, rows, 
     assert figures(tmp_path, rows)[("2A", "Total")] == expected
 
 
+def test_an_episode_ending_on_two_services_the_same_day_takes_the_no_further_action_outcome(tmp_path):
+    """Two ST-Max services end on 20 June, one "progress to support planning", one "information and
+    advice": DHSC's ranking puts every "no further action" first, so the episode succeeded."""
+    who = F.person(1, "1954-01-15")
+    rows = [service(who, V.ST_MAX, "2024-06-01", EPISODE_END, "Reablement", V.COMMISSIONED, PROGRESS),
+            service(who, V.ST_MAX, "2024-06-05", EPISODE_END, "Reablement", V.COMMISSIONED, F.INFO)]
+    assert figures(tmp_path, rows)[("2A", "Total")] == (1, 1)
+
+
 @pytest.mark.parametrize("start, expected", [
     ("2024-06-10", (0, 0)),  # began during the episode and is open at its end: NHS England takes it only from the end on
     ("2024-06-20", (0, 1)),  # starts on the episode's last day

@@ -4,7 +4,8 @@ Steps, by DHSC's 2024-25 method unless ``method="nhse"``:
 
 1. a person's ST-Max services are joined into one episode when one starts within 7 days (NHSE:
    1 day) of the latest end so far;
-2. an episode's outcome is that of its latest-ending service (the best-ranked outcome on a tie);
+2. an episode's outcome is that of its latest-ending service (the best-ranked outcome on a tie,
+   "no further action" before "progress" by DHSC's ranking);
 3. the episode is a new client's if no long-term service started before it and was open or
    ended within 91 days before it (DHSC's code uses 91 though its comment says 365);
 4. its sequel, the first of: died within 7 days (NHSE: 3) of the end; admitted to hospital; the
@@ -23,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from .common import UNKNOWN_AGE, first_of_group, group_starts, last_of_group, people_in, running_max, sort_order
-from .episode_outcomes import NO_RANK, PROGRESS_PENALTY, best, nested_equipment, pairs_by_person, settling_outcome_rank
+from .episode_outcomes import (NO_RANK, PROGRESS_PENALTY, best, nested_equipment, outcome_ranks, pairs_by_person,
+                               settling_outcome_rank)
 from .vocab import LT_COMMUNITY, LT_NURSING, LT_PRISON, LT_RESIDENTIAL, ST_LOW, ST_MAX, ST_OTHER
 
 if TYPE_CHECKING:
@@ -58,7 +60,10 @@ def short_term_episodes(prep: Prepared) -> dict[str, np.ndarray]:
     with_birth = first_of_group(episode, prep.births.known[st.positions])
     e["age"][episode[with_birth]] = prep.births.age(e["end"][episode[with_birth]], st.positions[with_birth])
 
-    outcome_rank = np.where(st.event_outcome >= 0, st.event_outcome + 1, NO_RANK)
+    # ties on the latest end go to the best outcome; DHSC ranks with its "progress" penalty
+    # (#REF_Event_Outcome_Hierarchy_UTC), so "no further action" beats "progress" there
+    outcome_rank = outcome_ranks(prep, st.event_outcome) if prep.method != "nhse" else \
+        np.where(st.event_outcome >= 0, st.event_outcome + 1, NO_RANK)
     by_end = sort_order([episode, st.end, -outcome_rank])
     final = by_end[last_of_group(episode[by_end], np.ones(len(st), bool))]
     e["outcome"] = st.event_outcome[final]

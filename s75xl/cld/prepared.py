@@ -281,7 +281,12 @@ class Prepared:
         payment), 2 (personal budget) and 3 (commissioned), sorted by person then category. Only
         these three count towards 3D(1B)/(2B): a carer whose best category is 4 to 6 (other direct
         support, support involving the cared-for person, assessment or information only) is in
-        neither numerator nor denominator, so those rows are not kept."""
+        neither numerator nor denominator, so those rows are not kept.
+
+        A deliberate difference [ours]: DHSC's code (Create_ASCOF_3D_2425_Onwards.sql) tests
+        "Service_Component NOT LIKE 'Direct payment'" for the personal-budget and commissioned
+        categories, which is unknown (so false) when the component is blank, dropping such a
+        carer from the denominator altogether; s75xl counts them by their delivery mechanism."""
         carer = self.isin(self.column("client_type"), "client_type", (CARER, CARER_BY_ASSOCIATION))
         direct = carer & (self.column("service_type") == self.code("service_type", CARER_DIRECT))
         mechanism = np.where(self.column("service_component") == self.code("service_component", "Direct payment"),
