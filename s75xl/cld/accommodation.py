@@ -20,7 +20,9 @@ ongoing low level, other short term; any other type last), then a component that
 mapped (the four above) before one that cannot, then the latest start. Services still tied on
 all four count together: their service type is used only if they share a single one of the seven
 types, and their component only if they share a single mappable one (so home support tied with
-supported living infers nothing from the component).
+supported living infers nothing from the component). The order and the tie rules are read from
+the SQL itself (Create_personal_details_table.sql lines 287-367, DataS-DHSC/ASC-CLD-LA-Dashboard
+commit 9bee728) [S]; shared/reference/cld.md 3.5 states the rule but not the order of ties.
 
 Every tie group gives the same answer in every period, so that answer is worked out once per
 extract; a period only picks each person's first group among the services active in it.
