@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 import zipfile
+from pathlib import Path
 
 import pytest
 
+from s75xl.fill.apply import default_layout, read_layout_sheet
+from s75xl.fill.layout import Layout, read_template
 from s75xl.xlsx.package import Package, TemplateError
 from s75xl.xlsx.zipcopy import write_zip
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
 
 
 def local_records(path):
@@ -118,3 +124,39 @@ def test_a_part_whose_data_is_corrupt_is_refused_in_one_sentence(tmp_path):
     package = Package.open(damaged)
     with pytest.raises(TemplateError, match=r"damaged"):
         package.read("xl/worksheets/données.xml")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.glob("*.xlsx")))
+def test_the_layout_sheet_reads_as_openpyxl_read_only_reads_it(name, tmp_path):
+    """Every shipped template, and the dashboard with the fidelity tests' extra parts: the same
+    values (dates, formulas, inline and shared strings) and the same percent-formatted cells."""
+    template = TEMPLATES / name
+    layout = Layout.load(default_layout(template))
+    assert read_layout_sheet(Package.open(template), layout) == read_template(template, layout)
+
+
+def trimmed(row: list) -> list:
+    while row and row[-1] is None:
+        row = row[:-1]
+    return row
+
+
+def test_a_sheet_with_dates_formulas_booleans_and_no_dimension_reads_as_openpyxl_reads_it(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)  # write-only mode writes no <dimension>
+    ws = wb.create_sheet("Dashboard")
+    ws.append(["Monthly", dt.datetime(2016, 3, 1), "Apr 16", "Target"])
+    ws.append(["2A(1)", 0.25, "=B2*2", True])
+    ws.append([])
+    ws.append([None, None, None, None, "#N/A"])
+    ws.append(["1C(1A)", 3, 4.5, False])
+    wb.save(tmp_path / "t.xlsx")
+    layout_file = tmp_path / "t.layout.toml"
+    layout_file.write_text('sheet = "Dashboard"\nheader = "Monthly"\nperiods = "month"\n')
+    layout = Layout.load(layout_file)
+    ours = read_layout_sheet(Package.open(tmp_path / "t.xlsx"), layout)
+    theirs = read_template(tmp_path / "t.xlsx", layout)
+    # openpyxl leaves rows ragged when the sheet has no dimension; ours are padded with None
+    assert ours[1] == theirs[1] and [trimmed(r) for r in ours[0]["Dashboard"]] == [trimmed(r) for r in theirs[0]["Dashboard"]]
+    assert ours[0]["Dashboard"][0][1] == dt.datetime(2016, 3, 1) and ours[0]["Dashboard"][1][2] == "=B2*2"
