@@ -131,23 +131,43 @@ def _targets_for(results: pd.DataFrame, targets: pd.DataFrame | None, year_start
         return results
     pairs = pd.MultiIndex.from_arrays([rows[matched], month[matched]])
     codes, distinct = pd.factorize(pairs)  # in order of first use, so the first bad target row is reported
-    records = list(targets.itertuples())
-    values = []
-    for row, k in distinct:
-        target = records[row]
-        shape = [getattr(target, c) for c in MONTH_COLUMNS]
-        has_shape = not all(pd.isna(v) for v in shape)
-        try:
-            values.append(profiled_target(target.profile, target.annual_target, int(k), baseline=target.baseline,
-                                          shape=shape if has_shape else None))
-        except InputError as exc:
-            source = targets.attrs.get("source", "the targets table")
-            raise TableError(f"{source}, row {targets.index.get_loc(target.Index) + 2}: {exc}") from None
+    values = _profiled(targets, distinct.get_level_values(0).to_numpy(), distinct.get_level_values(1).to_numpy())
     picked = rows[matched]
     results.loc[matched, "target"] = np.asarray(values, dtype=float)[codes]
     results.loc[matched, "target_profile"] = targets["profile"].to_numpy(dtype=object)[picked]
     results.loc[matched, "tolerance_pct"] = targets["tolerance_pct"].to_numpy(dtype=float)[picked]
     return results
+
+
+def _profiled(targets: pd.DataFrame, rows: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """targets.profiled_target for each (target row, month): the flat, linear, quarterly and
+    shapeless cumulative profiles in array arithmetic (the same operations, so the same figures),
+    every other case, and every case it would refuse, through profiled_target itself."""
+    profile = targets["profile"].to_numpy(dtype=object)[rows]
+    annual = targets["annual_target"].to_numpy(dtype=float)[rows]
+    baseline = targets["baseline"].to_numpy(dtype=float)[rows]
+    shapeless = targets[list(MONTH_COLUMNS)].isna().all(axis=1).to_numpy()[rows]
+    month = months.astype(float)
+    simple = shapeless & (np.isin(profile, ["flat", "cumulative"]) | (np.isin(profile, ["linear", "quarterly"])
+                                                                       & (~np.isnan(baseline) | np.isnan(annual))))
+    steps = np.where(profile == "linear", month / 12, np.ceil(month / 3) / 4)
+    with np.errstate(invalid="ignore"):
+        out = np.select([profile == "flat", profile == "cumulative"], [annual, annual * month / 12],
+                        baseline + (annual - baseline) * steps)
+    out = np.where(np.isnan(annual), np.nan, out)
+    records = None
+    for i in np.flatnonzero(~simple):
+        records = records or list(targets.itertuples())
+        target = records[rows[i]]
+        shape = [getattr(target, c) for c in MONTH_COLUMNS]
+        has_shape = not all(pd.isna(v) for v in shape)
+        try:
+            out[i] = profiled_target(target.profile, target.annual_target, int(months[i]), baseline=target.baseline,
+                                     shape=shape if has_shape else None)
+        except InputError as exc:
+            source = targets.attrs.get("source", "the targets table")
+            raise TableError(f"{source}, row {targets.index.get_loc(target.Index) + 2}: {exc}") from None
+    return out
 
 
 def _target_measure_id(label: str, measures: dict, catalogue: Catalogue) -> str:
