@@ -182,6 +182,12 @@ def _ordered(results: pd.DataFrame) -> Ordered:
     return Ordered(series, results["period_start"].to_numpy())
 
 
+def _series_day_keys(series: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
+    """One integer per (series, day): series x 2**32 + days since 1970 (dates are whole days)."""
+    days = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+    return series.astype(np.int64) * 2**32 + days
+
+
 def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered) -> pd.DataFrame:
     """Direction of travel, consecutive runs and exceptions for every series at once (many_series)."""
     value = ordered.take(results["value"].to_numpy(dtype=float))
@@ -190,12 +196,13 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered)
     previous = ordered.previous(value)
     run = ordered.back(runs(value, previous, sign))
     results["direction"] = pd.Series(ordered.back(compare(value, previous, sign, decimals)), index=results.index, dtype=object)
-    starts = ordered.take(results["period_start"].to_numpy())
-    here = pd.MultiIndex.from_arrays([ordered.series, starts])
-    if not here.is_unique:
+    starts = pd.DatetimeIndex(ordered.take(results["period_start"].to_numpy()))
+    here = _series_day_keys(ordered.series, starts)  # sorted: the rows are in series and date order
+    if (np.diff(here) == 0).any():
         raise ValueError("cannot reindex on an axis with duplicate labels")  # as the per-series version did
-    year_ago = here.get_indexer(pd.MultiIndex.from_arrays([ordered.series, pd.DatetimeIndex(starts) - pd.DateOffset(years=1)]))
-    before = np.where(year_ago >= 0, value[np.maximum(year_ago, 0)], np.nan)
+    wanted = _series_day_keys(ordered.series, starts - pd.DateOffset(years=1))
+    found = np.minimum(np.searchsorted(here, wanted), max(len(here) - 1, 0))
+    before = np.where((len(here) > 0) & (here[found] == wanted), value[found], np.nan)
     results["direction_last_year"] = pd.Series(ordered.back(compare(value, before, sign, decimals)), index=results.index,
                                                dtype=object)
     kinds, reasons = _exception_words(results, run, thresholds)
@@ -203,8 +210,8 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered)
 
 
 def _exception_words(results: pd.DataFrame, run: np.ndarray, thresholds: Thresholds) -> tuple[np.ndarray, np.ndarray]:
-    """ratings.exception_reasons for every row: which rows have which reasons is decided for the
-    whole table; the words are written only for rows that have an exception."""
+    """ratings.exception_reasons for every row at once: the conditions as boolean columns, the
+    words as columns of text joined element-wise (numbers formatted once per distinct value)."""
     variance = results["variance_pct"].to_numpy(dtype=float)
     known = ~np.isnan(variance)
     with np.errstate(invalid="ignore"):
@@ -217,26 +224,42 @@ def _exception_words(results: pd.DataFrame, run: np.ndarray, thresholds: Thresho
     negative = off | worse | budget | risk
     positive = ~negative & (beating | better)
     kinds = np.where(negative, "negative", np.where(positive, "positive", "")).astype(object)
-    reasons = np.full(len(results), "", dtype=object)
     shown_value = _rounded(results["value"], results["decimals"])
     shown_target = _rounded(results["target"], results["decimals"])
-    for i in np.flatnonzero(negative):
-        words = []
-        if off[i]:
-            words.append(f"off target: {shown_value[i]:g} against a target of {shown_target[i]:g} ({variance[i]:.1f}% worse)")
-        if worse[i]:
-            words.append(f"deteriorated for {int(-run[i])} consecutive periods")
-        if budget[i]:
-            words.append("adversely affecting the budget")
-        if risk[i]:
-            words.append("adversely affecting a corporate risk")
-        reasons[i] = "; ".join(words)
-    for i in np.flatnonzero(positive):
-        words = [f"beating target by {-variance[i]:.1f}%"] if beating[i] else []
-        if better[i]:
-            words.append(f"improved for {int(run[i])} consecutive periods")
-        reasons[i] = "; ".join(words)
+    off_words = _words(off, lambda i: "off target: " + _formatted(shown_value[i], "g") + " against a target of "
+                       + _formatted(shown_target[i], "g") + " (" + _formatted(variance[i], ".1f") + "% worse)")
+    worse_words = _words(worse, lambda i: "deteriorated for " + _formatted(-run[i], "d") + " consecutive periods")
+    beating_words = _words(beating, lambda i: "beating target by " + _formatted(-variance[i], ".1f") + "%")
+    better_words = _words(better, lambda i: "improved for " + _formatted(run[i], "d") + " consecutive periods")
+    budget_words = np.where(budget, "adversely affecting the budget", "").astype(object)
+    risk_words = np.where(risk, "adversely affecting a corporate risk", "").astype(object)
+    negative_words = _joined([off_words, worse_words, budget_words, risk_words])
+    positive_words = _joined([beating_words, better_words])
+    reasons = np.where(negative, negative_words, np.where(positive, positive_words, "")).astype(object)
     return kinds, reasons
+
+
+def _formatted(values: np.ndarray, spec: str) -> np.ndarray:
+    """format(v, spec) for each value, each distinct value formatted once."""
+    codes, distinct = pd.factorize(values)
+    texts = np.array([format(int(v) if spec == "d" else float(v), spec) for v in distinct] + [""], dtype=object)
+    return texts[codes]
+
+
+def _words(where: np.ndarray, build) -> np.ndarray:
+    out = np.full(len(where), "", dtype=object)
+    rows = np.flatnonzero(where)
+    if rows.size:
+        out[rows] = build(rows)
+    return out
+
+
+def _joined(columns: list[np.ndarray]) -> np.ndarray:
+    """The non-empty texts of each row joined by "; ", in column order."""
+    out = columns[0]
+    for words in columns[1:]:
+        out = np.where(words == "", out, np.where(out == "", words, out + "; " + words))
+    return out
 
 
 def _rounded(values: pd.Series, decimals: pd.Series) -> np.ndarray:
