@@ -160,3 +160,10 @@ def test_a_sheet_with_dates_formulas_booleans_and_no_dimension_reads_as_openpyxl
     # openpyxl leaves rows ragged when the sheet has no dimension; ours are padded with None
     assert ours[1] == theirs[1] and [trimmed(r) for r in ours[0]["Dashboard"]] == [trimmed(r) for r in theirs[0]["Dashboard"]]
     assert ours[0]["Dashboard"][0][1] == dt.datetime(2016, 3, 1) and ours[0]["Dashboard"][1][2] == "=B2*2"
+
+
+def test_the_output_gets_the_template_s_permissions_not_owner_only(tmp_path):
+    source = make(tmp_path / "in.xlsx")
+    source.chmod(0o644)
+    Package.open(source).save(tmp_path / "out.xlsx")
+    assert (tmp_path / "out.xlsx").stat().st_mode & 0o777 == 0o644

@@ -15,6 +15,7 @@ a run killed half way never leaves a damaged file.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import zipfile
 import zlib
@@ -106,6 +107,7 @@ class Package:
                 write_zip(self.path, temporary, entries, self.comment)
             except ZipCopyError as exc:
                 raise TemplateError(f"The template {self.path} is damaged ({exc}).") from None
+            shutil.copymode(self.path, temporary)  # the template's permissions, not mkstemp's owner-only 0600
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
