@@ -44,18 +44,19 @@ SIZES_MB = (1, 5, 20)
 def build(folder: Path, size_mb: float, measures: int = 100) -> tuple[Path, Path, pd.DataFrame]:
     """A template of about size_mb (0 for the dashboard alone), its layout, and results to fill."""
     ids = [m.id for m in default_catalogue() if m.unit in ("percent", "per_100k", "count")][:measures]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Dashboard")
-    ws.append(["Monthly"] + [m.strftime("%b %y") for m in MONTHS] + ["Target"])
-    for k in range(measures):
-        ws.append([f"Local measure {k + 1}"] + [round(float(v), 1) for v in np.random.default_rng(k).uniform(10, 90, 13)] + [50])
-    rng = np.random.default_rng(1)
-    if size_mb:
-        data = wb.create_sheet("Data")
-        for row in rng.uniform(0, 1000, (int(size_mb * ROWS_PER_MB), 6)).round(3).tolist():
-            data.append(row)
     template = folder / f"template_{size_mb}mb.xlsx"
-    wb.save(template)
+    if not template.exists():  # the same seeds make the same file: built once, kept in bench/results
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Dashboard")
+        ws.append(["Monthly"] + [m.strftime("%b %y") for m in MONTHS] + ["Target"])
+        for k in range(measures):
+            ws.append([f"Local measure {k + 1}"] + [round(float(v), 1) for v in np.random.default_rng(k).uniform(10, 90, 13)] + [50])
+        if size_mb:
+            data = wb.create_sheet("Data")
+            for row in np.random.default_rng(1).uniform(0, 1000, (int(size_mb * ROWS_PER_MB), 6)).round(3).tolist():
+                data.append(row)
+        wb.save(template)
+    rng = np.random.default_rng(2)
     layout = template.with_name(template.stem + ".layout.toml")
     lines = ['sheet = "Dashboard"', 'header = "Monthly"', 'periods = "month"', "", "[columns]", 'target = "Target"', "", "[measures]"]
     lines += [f'"Local measure {k + 1}" = "{ident}"' for k, ident in enumerate(ids)]

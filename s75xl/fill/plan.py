@@ -179,7 +179,8 @@ def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list],
         writes += heading_writes
         report.window = [f"{pd.Timestamp(y, m, 1):%b %Y}" for (y, m) in sorted(columns)]
     by_measure: dict[str, list[dict]] = {}  # plain records: pandas per measure cost more than the rest of fill
-    for record in data.sort_values("period_end").to_dict("records"):
+    used = ["measure", "month", "value", "rag", "target", "numerator", "denominator", *found.columns]
+    for record in data.sort_values("period_end")[[c for c in dict.fromkeys(used) if c in data]].to_dict("records"):
         by_measure.setdefault(record["measure"], []).append(record)
     for measure, row in found.measure_rows.items():
         counts_row = _counts_row(layout, found, grid, row)
