@@ -115,23 +115,22 @@ def _targets_for(results: pd.DataFrame, targets: pd.DataFrame | None, year_start
     if targets is None or results.empty:
         return results
     targets = targets.assign(measure=[_target_measure_id(t, measures, catalogue) for t in targets["measure"]])
-    keyed = pd.MultiIndex.from_arrays([targets["area"], targets["measure"], targets["year_start"]])
-    last = ~keyed.duplicated(keep="last")  # a repeated key: the last row wins, as it always has
-    index = pd.MultiIndex.from_arrays([targets["area"][last], targets["measure"][last], targets["year_start"][last]])
-    positions = np.flatnonzero(last)
+    keyed = targets[["area", "measure", "year_start"]].assign(row=np.arange(len(targets)))
+    keyed = keyed.drop_duplicates(["area", "measure", "year_start"], keep="last")  # a repeated key: the last row wins
     end = results["period_end"]
     year = np.where(end.dt.month >= year_start_month, end.dt.year, end.dt.year - 1)
     month = ((end.dt.month - year_start_month) % 12 + 1).to_numpy()
-    own = index.get_indexer(pd.MultiIndex.from_arrays([results["area"], results["measure"], year]))
-    every = index.get_indexer(pd.MultiIndex.from_arrays([np.full(len(results), ""), results["measure"], year]))
-    match = np.where(own >= 0, own, every)
-    rows = np.where(match >= 0, positions[np.maximum(match, 0)], -1)
+    wanted = pd.DataFrame({"area": results["area"].to_numpy(dtype=object), "measure": results["measure"].to_numpy(dtype=object),
+                           "year_start": year})
+    keyed = keyed.astype({"area": object, "measure": object, "year_start": wanted["year_start"].dtype})
+    own = wanted.merge(keyed, how="left", on=["area", "measure", "year_start"])["row"].to_numpy()
+    every = wanted.assign(area="").merge(keyed, how="left", on=["area", "measure", "year_start"])["row"].to_numpy()
+    rows = np.where(~np.isnan(own), own, np.where(~np.isnan(every), every, -1)).astype(np.int64)
     matched = np.flatnonzero(rows >= 0)
     if not matched.size:
         return results
-    pairs = pd.MultiIndex.from_arrays([rows[matched], month[matched]])
-    codes, distinct = pd.factorize(pairs)  # in order of first use, so the first bad target row is reported
-    values = _profiled(targets, distinct.get_level_values(0).to_numpy(), distinct.get_level_values(1).to_numpy())
+    codes, distinct = pd.factorize(rows[matched] * 16 + month[matched])  # in order of first use, so the first bad target row is reported
+    values = _profiled(targets, distinct // 16, distinct % 16)
     picked = rows[matched]
     results.loc[matched, "target"] = np.asarray(values, dtype=float)[codes]
     results.loc[matched, "target_profile"] = targets["profile"].to_numpy(dtype=object)[picked]
