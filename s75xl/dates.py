@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 on the 1900 system (after its 1900 leap-year bug)
+FIRST_TRUE_SERIAL = 61  # 01/03/1900: below it Excel counts its phantom 29/02/1900
 LAST_EXCEL_SERIAL = 2958465  # 31/12/9999
 FIRST_YEAR, LAST_YEAR = 1900, 2261  # pandas' nanosecond dates end in 2262
 
@@ -125,9 +126,9 @@ def _read_distinct(values: pd.Series, column: str) -> DateReading:
         if form == "date":
             stamp = parts if FIRST_YEAR <= parts.year <= LAST_YEAR else None
         elif form == "serial":
-            if 1 <= parts <= LAST_EXCEL_SERIAL and float(parts).is_integer():
-                stamp = EXCEL_EPOCH + pd.Timedelta(days=int(parts))
-                stamp = stamp if stamp.year <= LAST_YEAR else None
+            if FIRST_TRUE_SERIAL <= parts <= LAST_EXCEL_SERIAL and float(parts).is_integer():
+                day = dt.date(1899, 12, 30) + dt.timedelta(days=int(parts))  # no nanosecond overflow
+                stamp = pd.Timestamp(day) if day.year <= LAST_YEAR else None
         elif form == "iso":
             stamp = _make(int(parts[0]), int(parts[1]), int(parts[2]))
         elif form == "month":
