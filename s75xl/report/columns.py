@@ -20,7 +20,7 @@ class Column:
 COLUMNS: dict[str, Column] = {c.heading.lower().replace(" ", "_"): c for c in (
     Column("Area", "text", 10),
     Column("Measure", "text", 13),
-    Column("Measure name", "wrap", 48),
+    Column("Measure name", "wrap", 44),
     Column("Breakdown", "text", 11),
     Column("Period", "text", 20),
     Column("Period start", "date", 13),

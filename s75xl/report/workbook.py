@@ -22,7 +22,7 @@ KINDS = {"results": "Results", "assessed": "Assessed", "check": "Data quality"}
 ORDER = ["area", "measure", "measure_name", "breakdown", "period", "period_start", "period_end", "numerator",
          "denominator", "value", "ci_lower", "ci_upper", "target", "target_profile", "variance_pct", "rag",
          "direction", "direction_last_year", "exception", "exception_reasons", "spc_variation", "spc_assurance"]
-PAGE_WIDTH = 160  # characters of column width that fit across a landscape A4 page at a readable size
+PAGE_WIDTH = 190  # characters of column width that fit across a landscape A4 page at a readable size
 LINE_HEIGHT = 15  # points per line of Calibri 11
 RAG_FILLS = {"Green": ("#C6EFCE", "#006100"), "Amber": ("#FFEB9C", "#9C5700"), "Red": ("#FFC7CE", "#9C0006")}
 EXCEPTION_FILLS = {"negative": RAG_FILLS["Red"], "positive": RAG_FILLS["Green"]}
@@ -134,6 +134,17 @@ def _cell(sheet, formats: _Formats, row: int, col: int, name: str, value, look) 
         sheet.write_string(row, col, str(value), formats.get(wrap=kind == "wrap"))
 
 
+def _width(key: str, values: pd.Series) -> float:
+    """A column's width: its kind's width, or for short text the longest entry (codes are never cut)."""
+    if key in LABEL_HEADINGS.values():
+        return LABEL_WIDTH
+    spec = column(key)
+    if spec.kind not in ("text", "code") or values.empty:
+        return spec.width
+    longest = int(values.dropna().astype(str).str.len().max() or 0)
+    return float(min(max(longest + 2, len(spec.heading) + 2, 8), 30))
+
+
 def _lines(value, width: float) -> int:
     """Roughly how many lines `value` takes wrapped in a column `width` characters wide."""
     if not isinstance(value, str) or not value:
@@ -145,15 +156,13 @@ def _table_sheet(book, formats: _Formats, name: str, table: pd.DataFrame, looks:
     sheet = book.add_worksheet(name)
     header = book.add_format(HEADER)
     names = list(table.columns)
+    widths = [_width(key, table[key]) for key in names]
     for col, key in enumerate(names):
-        spec = column(key)
-        heading = key if key in LABEL_HEADINGS.values() else spec.heading
+        heading = key if key in LABEL_HEADINGS.values() else column(key).heading
         sheet.write_string(0, col, heading, header)
-        width = LABEL_WIDTH if key in LABEL_HEADINGS.values() else spec.width
-        sheet.set_column(col, col, width)
+        sheet.set_column(col, col, widths[col])
     measures = table["measure"].astype(str).tolist() if "measure" in table else [""] * len(table)
     default_look = (None, 1, "")
-    widths = [LABEL_WIDTH if key in LABEL_HEADINGS.values() else column(key).width for key in names]
     wrapped = [i for i, key in enumerate(names) if key in LABEL_HEADINGS.values() or column(key).kind == "wrap"]
     for row, values in enumerate(table.itertuples(index=False, name=None), start=1):
         look = looks.get(measures[row - 1], default_look)
