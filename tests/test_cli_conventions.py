@@ -157,3 +157,19 @@ def test_functions_call_bad_measure_gives_the_hover_reason(capsys):
 def test_functions_list_names_every_function(capsys):
     code, out, _ = run(capsys, "functions", "list")
     assert code == 0 and "ASCOF_RATE(numerator, denominator, measure, [months])" in out and out.count("\n") >= 15
+
+
+def test_functions_lite_writes_a_bundle_whose_main_py_answers_as_the_module_does(tmp_path, capsys):
+    url = "https://intranet.example/s75xl-0.1.0-py3-none-any.whl"
+    assert main(["functions", "lite", str(tmp_path / "lite"), "--requirement", url]) == 0
+    assert (tmp_path / "lite" / "requirements.txt").read_text() == url + "\n"
+    probe = ("import asyncio, main; from xlwings import server; "
+             "print(asyncio.run(server.custom_functions_call({'func_name': 'ascof_round', 'args': [[[15.7735]], [['2A(1)']]], "
+             "'caller_address': '[B]S!A1', 'content_language': 'en-GB', 'version': '0', 'client': 'Office.js', "
+             "'runtime': '1.4'}, main)))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "lite", capture_output=True, text=True,
+                          env={**os.environ, "XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial"})
+    assert done.returncode == 0 and done.stdout.strip() == "[[15.8]]", done.stderr
+    capsys.readouterr()
+    code, _, err = run(capsys, "functions", "lite", str(tmp_path / "lite"))
+    assert code == 2 and "already exists; pass --force" in err

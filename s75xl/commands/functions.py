@@ -125,6 +125,41 @@ def list_command(quiet) -> None:
         click.echo(f"{name}({shown})")
 
 
+LITE_HEADER = '''# xlwings Lite: the s75xl worksheet functions. Paste this whole file into the Lite editor's
+# main.py, and the line in requirements.txt beside it into the editor's requirements.txt.
+# Written by `s75xl functions lite` from s75xl {version}'s worksheet-function module.
+
+'''
+
+
+@functions_group.command(name="lite")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--requirement", help="What requirements.txt installs: the address of the s75xl wheel your council "
+                                    "serves (default: s75xl==VERSION, once it is on PyPI).")
+@click.option("--force", is_flag=True, help="Replace main.py and requirements.txt already in FOLDER.")
+@quiet_option
+def lite_command(folder, requirement, force, quiet) -> None:
+    """Write the xlwings Lite bundle (main.py and requirements.txt) into FOLDER.
+
+    Example: s75xl functions lite lite_bundle --requirement https://intranet.example/s75xl-0.1.0-py3-none-any.whl
+    """
+    from pathlib import Path
+
+    from .. import __version__
+
+    target = Path(folder)
+    files = {"main.py": LITE_HEADER.format(version=__version__) + shipped_path("udfs", MODULE + ".py").read_text("utf-8"),
+             "requirements.txt": (requirement or f"s75xl=={__version__}") + "\n"}
+    clashes = [name for name in files if (target / name).exists()]
+    if clashes and not force:
+        raise S75Error(f"{target / clashes[0]} already exists; pass --force to replace it.")
+    target.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (target / name).write_text(text, encoding="utf-8")
+    if not quiet:
+        click.echo(f"Wrote {target / 'main.py'} and {target / 'requirements.txt'}.")
+
+
 @functions_group.command(name="call", context_settings={"ignore_unknown_options": True})
 @click.argument("name")
 @click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
