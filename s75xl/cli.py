@@ -194,13 +194,15 @@ def assess_command(results, targets, out, tolerance, consecutive, no_screening, 
         write_output(assessed, out, "assessed", _run_notes("assess", {
             "results": results, "targets": targets, "Amber band": f"{tolerance:g}% worse than target",
             "consecutive periods for an exception": consecutive}))
+    said.notes(assessed.attrs.get("notes", []))
     said.lines([*summary_lines(assessed), f"Wrote {len(assessed)} rows to {out}."])
     latest = assessed.groupby("area")["period_end"].transform("max") == assessed["period_end"]
     said.summary({"command": "assess", "out": str(out), "rows": len(assessed),
                   "measures": int(assessed["measure"].nunique()),
                   "negative_exceptions": int(((assessed["exception"] == "negative") & latest).sum()),
                   "positive_exceptions": int(((assessed["exception"] == "positive") & latest).sum()),
-                  "rag": {k: int(v) for k, v in assessed.loc[latest, "rag"].value_counts().items()}})
+                  "rag": {k: int(v) for k, v in assessed.loc[latest, "rag"].value_counts().items()},
+                  "notes": list(assessed.attrs.get("notes", []))})
 
 
 @cli.command(name="fill")
@@ -210,9 +212,10 @@ def assess_command(results, targets, out, tolerance, consecutive, no_screening, 
 @click.option("--layout", type=click.Path(dir_okay=False), help="Layout file (default: TEMPLATE.layout.toml beside it).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The filled copy to write.")
 @click.option("--in-place", is_flag=True, help="Allow --out to be the template itself; a timestamped backup is kept.")
+@click.option("--strict", is_flag=True, help="Fail, writing nothing, when no cell (or not every measure) would be filled.")
 @json_option
 @quiet_option
-def fill_command(template, results, targets, layout, out, in_place, as_json, quiet) -> None:
+def fill_command(template, results, targets, layout, out, in_place, strict, as_json, quiet) -> None:
     """Write results into a council's own template, found by labels; nothing else in it changes.
 
     TEMPLATE is a file, or the name of a shipped template (s75xl templates list).
@@ -229,9 +232,14 @@ def fill_command(template, results, targets, layout, out, in_place, as_json, qui
     with said.step(f"Filling {template}"):
         report = fill(resolve_template(template), read_table(results, "results"),
                       targets=read_table(targets, "targets") if targets else None,
-                      layout=layout, out=out, in_place=in_place)
+                      layout=layout, out=out, in_place=in_place, strict=strict)
+    said.notes(report.notes)
     said.lines([*report.lines(), f"Wrote {out}."])
+    if report.warning:
+        click.echo(f"s75xl: warning: {report.warning}", err=True)
     said.summary({"command": "fill", "template": str(template), "out": str(out), **dataclasses.asdict(report)})
+
+
 @cli.command(name="compute")
 @click.argument("cld_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--period", "periods", multiple=True, default=("2024-25",), show_default=True,

@@ -60,6 +60,13 @@ class Output:
         if not (self.quiet or self.as_json):
             click.echo(text)
 
+    def notes(self, notes) -> None:
+        """What the user should know about how the input was read (a date order chosen, say):
+        on standard error, so they never mix with a report or JSON (not shown with --quiet)."""
+        if not self.quiet:
+            for note in notes:
+                click.echo(f"s75xl: note: {note}", err=True)
+
     def summary(self, data: dict) -> None:
         """The JSON summary (only with --json)."""
         if self.as_json:
