@@ -104,3 +104,15 @@ def test_libreoffice_prints_every_workbook_without_hashes_and_with_the_words(wor
     kinds = read_table(workbooks["check"], "check")["kind"]
     assert len(kinds) and all(label("kind", k) in text["check"] for k in kinds)
     assert "Measure name" in text["results"] and "Adults receiving direct payments" in text["results"]
+
+
+def test_a_column_with_no_values_and_an_unknown_measure_still_make_a_workbook(tmp_path):
+    from s75xl.report import write_output
+
+    frame = pd.DataFrame({"measure": ["OUR-1", "2A(1)"], "period_start": pd.to_datetime(["2024-04-01", "2024-04-01"]),
+                          "value": [1.25, 15.77], "target_profile": [None, None], "rag": [None, "Red"]})
+    write_output(frame, tmp_path / "r.xlsx", "assessed", {"produced by": "a test"})
+    ws = load_workbook(tmp_path / "r.xlsx")["Assessed"]
+    heads = {c.value: c.column_letter for c in ws[1]}
+    assert ws[f"{heads['Value']}2"].number_format == "#,##0.0"  # a local measure: one place, its own unit
+    assert ws[f"{heads['Value']}3"].number_format == "#,##0.0" and ws[f"{heads['Target profile']}2"].value is None

@@ -141,7 +141,8 @@ def _width(key: str, values: pd.Series) -> float:
     spec = column(key)
     if spec.kind not in ("text", "code") or values.empty:
         return spec.width
-    longest = int(values.dropna().astype(str).str.len().max() or 0)
+    lengths = values.dropna().astype(str).str.len()
+    longest = int(lengths.max()) if len(lengths) else 0
     return float(min(max(longest + 2, len(spec.heading) + 2, 8), 30))
 
 
