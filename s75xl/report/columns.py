@@ -43,6 +43,8 @@ COLUMNS: dict[str, Column] = {c.heading.lower().replace(" ", "_"): c for c in (
     Column("Budget flag", "flag", 8),
     Column("Risk flag", "flag", 8),
     Column("Polarity", "text", 9),
+    Column("Period kind", "text", 12),
+    Column("Note", "wrap", 36),
     Column("Kind", "code", 10),
     Column("Field or rule", "wrap", 40),
     Column("Count", "whole", 10),
