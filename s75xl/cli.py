@@ -65,6 +65,7 @@ def _run_notes(command: str, inputs: dict[str, object]) -> dict[str, str]:
 def measures(group: str | None, framework: str | None, fmt: str, quiet: bool) -> None:
     """List the measure catalogue.
 
+    \b
     Example: s75xl measures --group "Domain 2" --format csv
     """
     cat = _catalogue()
@@ -88,6 +89,7 @@ def measures(group: str | None, framework: str | None, fmt: str, quiet: bool) ->
 def info(measure: str, year: str | None, quiet: bool) -> None:
     """What a measure means: definition, unit, polarity, source.
 
+    \b
     Example: s75xl info "ASCOF 2A(1)" --year 2024-25
     """
     m = _catalogue().find(measure, year=year)
@@ -128,6 +130,7 @@ def _missing(value: float) -> bool:
 def rate_command(numerator, denominator, measure, level, months, moe, fmt, quiet) -> None:
     """Value, rounded value and confidence interval of one measure.
 
+    \b
     Example: s75xl rate 80 507180 "2A(1)"   (use - as the denominator of a count)
     """
     from .intervals import confidence_interval
@@ -171,6 +174,7 @@ def rate_command(numerator, denominator, measure, level, months, moe, fmt, quiet
 def assess_command(results, targets, out, tolerance, consecutive, no_screening, as_json, quiet) -> None:
     """Add target, RAG, exceptions, direction and SPC to a results table.
 
+    \b
     Example: s75xl assess results.csv --targets targets.csv --out assessed.xlsx
     """
     from pathlib import Path
@@ -220,6 +224,7 @@ def fill_command(template, results, targets, layout, out, in_place, strict, as_j
 
     TEMPLATE is a file, or the name of a shipped template (s75xl templates list).
 
+    \b
     Example: s75xl fill vital_signs_dashboard --results results.csv --targets targets.csv --out march.xlsx
     """
     import dataclasses
@@ -264,6 +269,7 @@ def compute_command(cld_files, periods, population, mha, cpa, mapping, method, p
                     age_band, out, as_json, quiet) -> None:
     """ASCOF and Section 75 measures from CLD extract(s) and local logs.
 
+    \b
     Example: s75xl compute cld_q1.csv cld_q2.csv --period 2024-25 --population pop.csv --out results.csv
     """
     from .cld import compute
@@ -303,6 +309,7 @@ def compute_command(cld_files, periods, population, mha, cpa, mapping, method, p
 def check_command(cld_files, out, as_json, quiet) -> None:
     """The data-quality report: missing and invalid values, rows dropped and why.
 
+    \b
     Example: s75xl check cld_2024_q4.csv --out quality.xlsx
     """
     from .cld import read_cld
@@ -340,6 +347,7 @@ def check_command(cld_files, out, as_json, quiet) -> None:
 def demo_data(people, seed, out_dir, quiet) -> None:
     """Write a synthetic CLD extract, MHA log, CPA extract and population table.
 
+    \b
     Example: s75xl demo-data --people 2000 --seed 1 --out demo
     """
     from .synthetic import write

@@ -109,6 +109,7 @@ def call(name: str, *args) -> list[list]:
 def functions_group() -> None:
     """The worksheet functions (=ASCOF_RATE() and the rest): list them, or call one as Excel would.
 
+    \b
     Example: s75xl functions call ASCOF_RATE 80 507180 "2A(1)"
     """
 
@@ -141,6 +142,7 @@ LITE_HEADER = '''# xlwings Lite: the s75xl worksheet functions. Paste this whole
 def lite_command(folder, requirement, force, quiet) -> None:
     """Write the xlwings Lite bundle (main.py and requirements.txt) into FOLDER.
 
+    \b
     Example: s75xl functions lite lite_bundle --requirement https://intranet.example/s75xl-0.1.0-py3-none-any.whl
     """
     from pathlib import Path
@@ -171,6 +173,7 @@ def call_command(name, arguments, as_json, quiet) -> None:
     Numbers are numbers, "" is a blank cell, [[80],[95]] is a range (rows of cells), anything else
     is text. A result that spills prints one row per line, cells separated by tabs.
 
+    \b
     Example: s75xl functions call ASCOF_RATE 80 507180 "2A(1)"
     """
     rows = call(name, *(cell(a) for a in arguments))

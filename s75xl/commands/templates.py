@@ -64,6 +64,7 @@ def resolve_template(argument: str) -> Path:
 def templates_group() -> None:
     """The report templates shipped with s75xl: list them, copy one to your own folder.
 
+    \b
     Example: s75xl templates copy vital_signs_dashboard my_reports
     """
 
@@ -85,6 +86,7 @@ def list_command(quiet) -> None:
 def copy_command(name, folder, force, quiet) -> None:
     """Copy a shipped template and its layout file into FOLDER, to change or fill there.
 
+    \b
     Example: s75xl templates copy vital_signs_dashboard my_reports
     """
     source = find_template(name)
