@@ -107,7 +107,7 @@ def parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     codes, text = distinct(column)
     dates = _dates_of(text)
     bad_distinct = (text.str.strip().fillna("") != "").to_numpy() & np.isnat(dates)
-    bad = spread(codes, bad_distinct, False) if bad_distinct.any() else np.zeros(len(codes), bool)
+    bad = spread(codes, bad_distinct, False).astype(bool) if bad_distinct.any() else np.zeros(len(codes), bool)
     return (pd.Series(spread(codes, dates, NAT), index=column.index, copy=False),
             pd.Series(bad, index=column.index, copy=False))
 
@@ -151,6 +151,8 @@ def _local_keys(la_code: pd.Series, local_id: pd.Series, rows: np.ndarray) -> np
     local = local_id.iloc[rows].astype("string[pyarrow]").str.strip()
     present = (local.fillna("") != "").to_numpy()
     keys = np.full(len(rows), -1, np.int64)
+    if not present.any():  # pandas before 2.1 cannot factorize an empty MultiIndex
+        return keys
     pairs = pd.MultiIndex.from_arrays([la_code.iloc[rows][present].astype(object).fillna(""), local[present]])
     keys[present] = pd.factorize(pairs)[0]
     return keys
