@@ -173,3 +173,13 @@ def test_functions_lite_writes_a_bundle_whose_main_py_answers_as_the_module_does
     capsys.readouterr()
     code, _, err = run(capsys, "functions", "lite", str(tmp_path / "lite"))
     assert code == 2 and "already exists; pass --force" in err
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["rate", "80", "507180", "2A(1)"], ["templates", "list"]])
+def test_quick_commands_never_import_pandas_or_scipy_stats(argv):
+    """What keeps start-up quick (bench/bench_startup.py measures it): no heavy import on these paths."""
+    probe = ("import sys; from s75xl.cli import main; code = main(sys.argv[1:]); "
+             "heavy = sorted(m for m in ('pandas', 'scipy.stats', 'openpyxl', 'xlwings') if m in sys.modules); "
+             "print(heavy, file=sys.stderr); sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr.strip() == "[]", done.stderr

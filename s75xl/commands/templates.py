@@ -31,10 +31,14 @@ def shipped_templates() -> dict[str, Path]:
 
 
 def _title(path: Path) -> str:
-    """The template's name as its layout file gives it."""
-    from ..fill.layout import Layout
+    """The template's name as its layout file gives it (read directly: no pandas at start-up)."""
+    from ..catalogue import tomllib
 
-    return Layout.load(path.with_name(path.stem + LAYOUT_SUFFIX)).name or ""
+    layout = path.with_name(path.stem + LAYOUT_SUFFIX)
+    try:
+        return str(tomllib.loads(layout.read_text(encoding="utf-8")).get("name", ""))
+    except (OSError, ValueError):  # a name is a nicety; `s75xl fill` reports a broken layout
+        return ""
 
 
 def find_template(name: str) -> Path:
