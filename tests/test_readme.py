@@ -55,6 +55,10 @@ def blocks(markdown: str) -> list[Block]:
 
 
 README_BLOCKS = blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+# The docs pages whose examples are commands (the others show file formats); each is run too.
+DOC_PAGES = ["command-line.md", "measures.md", "spc-and-intervals.md", "worksheet-functions.md", "results-workbooks.md"]
+DOC_BLOCKS = [(page, b) for page in DOC_PAGES for b in blocks((ROOT / "docs" / page).read_text(encoding="utf-8"))
+              if b.language in ("bash", "text") and not b.skipped]
 
 
 def commands(text: str) -> list[str]:
@@ -138,3 +142,17 @@ def test_readme_python_runs_and_gives_what_it_promises(block, workdir, monkeypat
         assert runner.failures == 0, f"README line {block.line}: {runner.failures} example(s) gave other values"
     else:
         exec(compile(block.text, f"README.md line {block.line}", "exec"), {})
+
+
+@pytest.mark.parametrize("page, block", DOC_BLOCKS, ids=lambda v: v if isinstance(v, str) else f"line{v.line}")
+def test_docs_examples_run_and_print_what_they_show(page, block, workdir, monkeypatch, capsys):
+    monkeypatch.chdir(workdir)
+    if block.language == "bash":
+        for command in commands(block.text):
+            code, output = run_s75xl(command, capsys)
+            assert code == 0, f"docs/{page} line {block.line}: {command} exited {code}:\n{output}"
+    elif block.text.lstrip().startswith("$ "):
+        for session in re.split(r"^\$ ", block.text, flags=re.M)[1:]:
+            command, _, shown = session.partition("\n")
+            _, output = run_s75xl(command, capsys)
+            assert output.strip() == shown.strip(), f"docs/{page} line {block.line}: $ {command}\nprinted:\n{output}"
