@@ -47,7 +47,7 @@ def test_every_option_has_help_and_every_command_an_example_and_quiet(path, comm
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["compute", "--bogus"], "No such option '--bogus'"),
+    (["compute", "--bogus"], "--bogus"),  # click's own wording of it differs between 8.1 and 8.2
     (["compute"], "Missing argument 'CLD_FILES...'"),
     (["rate", "1"], "Missing argument 'DENOMINATOR'"),
     (["measures", "--format", "xml"], "Invalid value for '--format'"),
@@ -67,7 +67,7 @@ def test_a_usage_error_from_the_installed_command_is_one_line(tmp_path):
     done = subprocess.run([sys.executable, "-m", "s75xl", "compute", "--bogus"], capture_output=True, text=True,
                           cwd=tmp_path)
     assert done.returncode == 2 and done.stdout == "" and done.stderr.count("\n") == 1
-    assert done.stderr.startswith("s75xl: No such option") and "See s75xl compute --help." in done.stderr
+    assert done.stderr.startswith("s75xl: No such option") and done.stderr.endswith("See s75xl compute --help.\n")
 
 
 def test_measures_piped_to_a_file_never_breaks_a_word(tmp_path):
