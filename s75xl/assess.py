@@ -1,7 +1,7 @@
 """One call that adds targets, RAG, exceptions, direction of travel and SPC to a results table.
 
 >>> assessed = assess(results, targets)            # doctest: +SKIP
->>> assessed[["measure", "period_start", "value", "target", "rag", "exception", "exception_reasons"]]
+>>> assessed[["measure", "period_start", "value", "target", "rag", "exception", "exception_reasons"]]  # doctest: +SKIP
 
 Columns added: measure_name, polarity, target, target_profile, variance_pct (how far worse than
 target, in % of it; negative when better), rag, exception ("negative", "positive" or ""),
