@@ -21,6 +21,8 @@ from .errors import S75Error
 from .intervals import confidence_interval
 from .rates import rate
 from .rounding import round_publication
+from .safety.messages import unforeseen
+from .safety.outputs import check_output
 
 EXIT_USER_ERROR = 2
 
@@ -147,14 +149,13 @@ def assess_command(results, targets, out, tolerance, consecutive, no_screening) 
     from .ratings import Thresholds
     from .tables import read_table, write_table
 
-    if Path(out).resolve() in {Path(results).resolve(), *([Path(targets).resolve()] if targets else [])}:
-        raise S75Error(f"The output {out} would overwrite an input; choose another name.")
+    check_output(out, [results, targets])
     table = read_table(results, "results")
     target_table = read_table(targets, "targets") if targets else None
     thresholds = Thresholds(amber_tolerance_pct=tolerance, consecutive_periods=consecutive)
     assessed = assess(table, target_table, thresholds=thresholds, catalogue=default_catalogue(),
                       spc_options={"screen_outliers": not no_screening})
-    write_table(assessed, out)
+    write_table(assessed, out, inputs=[results, targets], mode_from=results)
     click.echo("\n".join(summary_lines(assessed)))
     click.echo(f"Wrote {len(assessed)} rows to {out}.")
 
@@ -205,10 +206,11 @@ def compute_command(cld_files, periods, population, mha, cpa, mapping, method, p
     from .cld import compute
     from .tables import write_table
 
+    check_output(out, [*cld_files, population, mha, cpa, mapping])
     results, quality, warnings = compute(cld_files, periods, population=population, mha=mha, cpa=cpa,
                                          mapping=mapping, method=method, proxy_dob=proxy_dob, psr=psr,
                                          age_band=age_band, person_id_rule=person_id_rule)
-    write_table(results, out)
+    write_table(results, out, inputs=[*cld_files, population, mha, cpa, mapping])
     click.echo(f"Read {quality.rows_read:,} rows; kept {quality.rows_kept:,} events. "
                f"Wrote {len(results)} results to {out}.")
     for warning in warnings:
@@ -231,6 +233,8 @@ def check_command(cld_files, out) -> None:
     from .cld import read_cld
     from .tables import write_table
 
+    if out:
+        check_output(out, cld_files)
     _, quality = read_cld(cld_files)
     report = quality.table()
     click.echo(f"{quality.rows_read:,} rows read; {quality.rows_kept:,} events kept.")
@@ -239,7 +243,7 @@ def check_command(cld_files, out) -> None:
     for row in report.itertuples():
         click.echo(f"{row.kind:8} {row.field_or_rule}: {row.count:,} (for example {row.example_rows})")
     if out:
-        write_table(report, out)
+        write_table(report, out, inputs=cld_files)
 
 
 @cli.command(name="demo-data")
@@ -297,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - never a traceback (s75xl/safety/messages.py)
+        click.echo(f"s75xl: {unforeseen(exc)}", err=True)
+        return EXIT_USER_ERROR if isinstance(exc, (OSError, MemoryError)) else 1
     finally:  # --catalogue lasts for one command, even when main() is called in-process
         if saved is None:
             os.environ.pop("S75XL_CATALOGUE", None)

@@ -40,6 +40,10 @@ import pandas as pd
 
 from .catalogue.codes import financial_year_start
 from .errors import S75Error
+from .safety.formulas import neutralise_frame
+from .safety.messages import clip
+from .safety.outputs import write_atomically
+from .safety.zipguard import check_file, xml_refusal
 from .targets import MONTH_COLUMNS, PROFILES
 
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
@@ -50,21 +54,72 @@ class TableError(S75Error):
 
 
 def read_table(path: str | Path, role: str) -> pd.DataFrame:
-    """A CSV or Excel (first sheet) file as a DataFrame with lower-case, trimmed column names."""
+    """A CSV or Excel (first sheet) file as a DataFrame with lower-case, trimmed column names.
+
+    CSV may be UTF-8 (with or without a BOM), Windows-1252 or UTF-16, delimited by commas,
+    semicolons, tabs or pipes. Excel files must pass the safety limits (s75xl/safety/zipguard.py)."""
     path = Path(path)
     if not path.exists():
         raise TableError(f"The {role} file {path} does not exist.")
+    if path.is_dir():
+        raise TableError(f"The {role} file {path} is a folder, not a file.")
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
+            check_file(path, f"{role} file")
             frame = pd.read_excel(path, sheet_name=0, engine="openpyxl")
         else:
-            frame = pd.read_csv(path, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError, zipfile.BadZipFile, KeyError) as exc:
-        raise TableError(f"The {role} file {path} cannot be read as a table: {type(exc).__name__}.") from None
+            encoding = _text_encoding(path)
+            with path.open(encoding=encoding, newline="") as handle:
+                first = handle.readline()
+            frame = pd.read_csv(path, encoding=encoding, sep=_delimiter(first), dtype=object)
+            frame = _numbers_where_numeric(frame)
+    except S75Error:
+        raise
+    except (ValueError, UnicodeError, pd.errors.ParserError, OSError, zipfile.BadZipFile, KeyError, TypeError,
+            IndexError, AttributeError) as exc:
+        raise TableError(f"The {role} file {path} cannot be read as a table ({type(exc).__name__}).") from None
+    except Exception as exc:  # openpyxl and defusedxml raise their own kinds for a damaged or hostile file
+        refusal = xml_refusal(exc, path, f"{role} file")
+        if refusal is not None:
+            raise refusal from None
+        raise TableError(f"The {role} file {path} cannot be read as a table ({type(exc).__name__}).") from None
     frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
     if frame.empty:
         raise TableError(f"The {role} file {path} has no rows.")
+    repeated = pd.Index(frame.columns)[pd.Index(frame.columns).duplicated()]
+    if len(repeated):
+        raise TableError(f"The {role} file {path} has two columns headed {clip(repeated[0])}; remove one.")
     frame.attrs["source"] = str(path)
+    return frame
+
+
+def _text_encoding(path: Path) -> str:
+    """UTF-16 (by its byte-order mark), UTF-8 (with or without one), else Windows-1252."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # a character cut at the end of the sample
+            return "utf-8-sig"
+        return "cp1252"
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def _numbers_where_numeric(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns whose every value is a plain number become numbers (as pandas would read them);
+    the rest stay text, so "89,9%" or "1,234" reach the checks below as written."""
+    for column in frame.columns:
+        converted = pd.to_numeric(frame[column], errors="coerce")
+        if converted.notna().sum() == frame[column].notna().sum():
+            frame[column] = converted
     return frame
 
 
@@ -161,16 +216,19 @@ def normalise_targets(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write CSV or XLSX (by extension), atomically: a temporary file, then a rename."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        if path.suffix.lower() == ".xlsx":
-            frame.to_excel(temporary, index=False, engine="openpyxl")
+def write_table(frame: pd.DataFrame, path: str | Path, *, inputs=(), mode_from=None) -> None:
+    """Write CSV or XLSX (by extension) safely (s75xl/safety): never over one of `inputs`,
+    atomically, with text that would read as a formula made inert; XLSX through XlsxWriter."""
+    safe = neutralise_frame(frame)
+    xlsx = Path(path).suffix.lower() in (".xlsx", ".xlsm")
+
+    def write(temporary: Path) -> None:
+        if xlsx:
+            with pd.ExcelWriter(temporary, engine="xlsxwriter",
+                                engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False,
+                                                           "nan_inf_to_errors": True}}) as writer:
+                safe.to_excel(writer, index=False)
         else:
-            frame.to_csv(temporary, index=False)
-        temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise TableError(f"Cannot write {path}: {exc.strerror}.") from None
+            safe.to_csv(temporary, index=False)
+
+    write_atomically(path, write, inputs=inputs, mode_from=mode_from)

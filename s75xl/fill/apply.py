@@ -14,7 +14,8 @@ from ..xlsx.cells import SheetEditor
 from ..xlsx.package import Package, TemplateError
 from ..xlsx.styles import Styles
 from ..xlsx.workbook import set_full_calc_on_load, sheet_parts
-from .layout import Layout, find, read_grid
+from ..safety.outputs import check_output, write_atomically
+from .layout import Layout, find, read_template_grid
 from .plan import CellWrite, FillReport, plan
 
 
@@ -55,9 +56,11 @@ def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame |
     if same and not in_place:
         raise TemplateError(f"The output {out} is the template itself; choose another name, or use the in-place "
                             "option, which keeps a backup.")
+    sources = [results.attrs.get("source"), None if targets is None else targets.attrs.get("source"), layout]
+    check_output(out, sources if same else [template, *sources])
     package = Package.open(template)
     chosen = Layout.load(layout or default_layout(template))
-    grid = read_grid(template, chosen)
+    grid = read_template_grid(template, chosen)
     found = find(chosen, grid)
     assessed = assess(results, targets, spc=any(c.startswith("spc_") for c in chosen.columns))
     writes, report = plan(assessed, chosen, found, grid[found.sheet])
@@ -65,5 +68,5 @@ def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame |
     if same:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         shutil.copy2(template, template.with_name(f"{template.stem}.backup-{stamp}{template.suffix}"))
-    package.save(out)
+    write_atomically(out, package.save, inputs=sources if same else [template, *sources], mode_from=template)
     return report

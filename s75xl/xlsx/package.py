@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import S75Error
+from ..safety.zipguard import check_archive, check_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted (password-protected) OOXML and old .xls files
 
@@ -50,8 +51,10 @@ class Package:
             raise TemplateError(f"The template {path} is not an Excel .xlsx or .xlsm file.")
         try:
             with zipfile.ZipFile(path) as archive:
+                check_archive(path, archive)  # size, ratio, entry and name limits: s75xl/safety/zipguard.py
                 infos = {info.filename: info for info in archive.infolist()}
                 parts = {name: archive.read(name) for name in infos}
+            check_parts(path, parts)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise TemplateError(f"The template {path} is damaged ({exc}).") from None
         if "xl/workbook.xml" not in parts:
