@@ -41,6 +41,10 @@ def read_mapping(path: str | Path | None = None) -> dict:
         raise S75Error(f"The mapping file {path} does not exist.") from None
     except tomllib.TOMLDecodeError as exc:
         raise S75Error(f"The mapping file {path} is not valid TOML: {exc}.") from None
+    except UnicodeDecodeError:
+        raise S75Error(f"The mapping file {path} is not UTF-8 text; save it as UTF-8.") from None
+    except IsADirectoryError:
+        raise S75Error(f"The mapping file {path} is a folder, not a file.") from None
 
 
 def _section(mapping: dict, name: str, required: tuple[str, ...]) -> tuple[dict, dict]:

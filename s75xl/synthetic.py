@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import S75Error
+
 from .cld import vocab as V
 
 START = pd.Timestamp("2023-04-01")
@@ -194,7 +196,11 @@ def generate(people: int = 2000, seed: int = 1) -> dict[str, pd.DataFrame]:
 
 def write(out_dir: str | Path, people: int = 2000, seed: int = 1) -> dict[str, Path]:
     """Write cld.csv, mha_log.csv, cpa_extract.csv and population.csv into out_dir."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise S75Error(f"The seed must be a whole number from 0 upwards, not {seed}.")
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise S75Error(f"{out} is a file; give a folder for the demo data.")
     out.mkdir(parents=True, exist_ok=True)
     names = {"cld": "cld.csv", "mha": "mha_log.csv", "cpa": "cpa_extract.csv", "population": "population.csv"}
     paths = {}

@@ -32,13 +32,14 @@ Errors name the file, the row as a spreadsheet shows it (the header is row 1) an
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .catalogue.codes import financial_year_start
+from .catalogue.codes import code_key, financial_year_start
 from .errors import S75Error
 from .safety.formulas import neutralise_frame
 from .safety.messages import clip
@@ -129,14 +130,28 @@ def _where(frame: pd.DataFrame, index, column: str) -> str:
     return f"{source}, row {row}, column {column!r}"
 
 
+# Thousands separators only in groups of three ("1,234,567"); "89,9%" is a decimal comma, not 899.
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?\s*$")
+LARGEST = 1e15  # Excel keeps 15 significant digits; a figure beyond this is a mistake or a placeholder
+
+
 def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
     raw = frame[column]
-    text = raw.astype(str).str.replace(",", "", regex=False).str.replace("%", "", regex=False).str.strip()
+    written = raw.astype(str).str.strip()
+    commas = raw.map(lambda v: isinstance(v, str) and "," in v) & ~written.str.match(_DECIMAL_COMMA)
+    if commas.any():
+        raise TableError(f"{_where(frame, commas.idxmax(), column)}: not a number (a decimal comma? write 89.9, "
+                         "and thousands as 1,234).")
+    text = written.str.replace(",", "", regex=False).str.replace("%", "", regex=False).str.strip()
     text = text.where(~raw.isna(), "")
     numbers = pd.to_numeric(text.replace({"": np.nan, "/": np.nan, "-": np.nan, "nan": np.nan}), errors="coerce")
     bad = numbers.isna() & text.ne("") & ~text.isin(["/", "-", "nan"])
     if bad.any():
         raise TableError(f"{_where(frame, bad.idxmax(), column)}: not a number.")
+    huge = numbers.abs() > LARGEST
+    if huge.any():
+        raise TableError(f"{_where(frame, huge.idxmax(), column)}: {'infinite' if np.isinf(numbers[huge.idxmax()]) else 'too large'} "
+                         f"(s75xl accepts figures up to {LARGEST:,.0f}).")
     return numbers
 
 
@@ -170,6 +185,15 @@ def normalise_results(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("budget_flag", "risk_flag"):
         out[column] = (out[column].fillna("").astype(str).str.strip().str.lower().isin(TRUE_WORDS)
                        if column in out else False)
+    for column in ("numerator", "denominator"):
+        if column in out and (out[column] < 0).any():
+            raise TableError(f"{_where(frame, (out[column] < 0).idxmax(), column)}: a count cannot be negative.")
+    keys = ["area", "measure", "period_start"] + [c for c in ("breakdown",) if c in out]
+    repeated = out.assign(_m=out["measure"].map(code_key)).duplicated(["_m", *[k for k in keys if k != "measure"]])
+    if repeated.any():
+        first = out.index[repeated.to_numpy()][0]
+        raise TableError(f"{_where(frame, first, 'measure')}: a second row for the same area, measure "
+                         f"{clip(out.at[first, 'measure'])} and period; keep one.")
     out.attrs = dict(frame.attrs)
     return out
 

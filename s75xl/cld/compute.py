@@ -86,6 +86,19 @@ def _support_reason(psr: str | None) -> str | None:
     return found
 
 
+def _within_data(periods: list[Period], events: pd.DataFrame) -> None:
+    """Refuse a period wholly before or after every date in the extract: its counts would all be
+    zero, which reads as a real result."""
+    dates = pd.concat([events["event_start_date"], events["event_end_date"]]).dropna()
+    if dates.empty:
+        return
+    first, last = dates.min(), dates.max()
+    for period in periods:
+        if period.start > last or period.end < first:
+            raise S75Error(f"The period {period.label} lies outside the CLD data, which runs from {first:%d/%m/%Y} "
+                           f"to {last:%d/%m/%Y}; every count would be zero.")
+
+
 @with_tuned_memory
 def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[str | Period], *,
             population: str | Path | pd.DataFrame | None = None, mha: str | Path | None = None,
@@ -107,6 +120,7 @@ def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[st
     chosen = [periods] if isinstance(periods, (str, Period)) else list(periods)
     chosen = [p if isinstance(p, Period) else parse_period(p) for p in chosen]
     events, quality = read_cld(cld_paths, person_id_rule=person_id_rule)
+    _within_data(chosen, events)
     area = events["la_code"].mode().iloc[0] if events["la_code"].notna().any() else ""
     table = population if isinstance(population, pd.DataFrame) or population is None else read_populations(population)
     extracts = read_mapping(mapping) if (mha or cpa) else None

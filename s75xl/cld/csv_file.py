@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
 from ..errors import S75Error
+from ..safety.messages import arrow_reason, first_ragged_line
 from .parallel import run_all
 
 BLOCK_SIZE = 4 << 20  # Arrow parses blocks in parallel; 1 to 4 MiB measured alike here, 8 MiB slower
@@ -76,7 +77,9 @@ def read_csv(path: Path, choose: Callable[[list[str]], dict[str, str]], encoded:
         except pa.ArrowInvalid as exc:
             if "UTF8" in str(exc) and encoding == "utf-8":
                 continue
-            raise S75Error(f"The CLD file {path} cannot be read as a table ({str(exc).splitlines()[0].rstrip('.')}).") from None
+            line = first_ragged_line(path, delimiter, encoding)  # Arrow's own message quotes the row: never echoed
+            where = f", line {line:,}" if line else ""
+            raise S75Error(f"The CLD file {path}{where} cannot be read as a table ({arrow_reason(exc)}).") from None
         columns = run_all([lambda column=column: _to_pandas(table.column(column)) for column in wanted.values()])
         return pd.DataFrame(dict(zip(wanted, columns)), copy=False)
     raise S75Error(f"The CLD file {path} is neither UTF-8 nor Windows-1252 text.")

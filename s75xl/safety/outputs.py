@@ -54,7 +54,7 @@ def check_output(out: str | Path, inputs: Iterable[str | Path | None] = (), *, w
     out = Path(out)
     for source in inputs:
         if source is not None and str(source) != "" and _same_file(out, Path(source)):
-            raise OutputError(f"The {what} {out} is one of the input files; choose another name "
+            raise OutputError(f"The {what} {out} would overwrite an input file; choose another name "
                               "(s75xl never writes over its inputs).")
     if out.is_dir():
         raise OutputError(f"The {what} {out} is a folder; give a file name.")
