@@ -25,6 +25,7 @@ from .cld.periods import Period
 from .cld.columns import parse_dates
 from .cld.vocab import value_key
 from .errors import S75Error
+from .safety.messages import clip
 from .tables import read_table
 
 SHIPPED_MAPPING = Path(__file__).parent / "data" / "local_extracts_mapping.toml"
@@ -82,7 +83,12 @@ def mha_measures(path: str | Path, period: Period, mapping: dict, log: pd.DataFr
     dates = dates[log.index]
     outcome = _column(log, columns, "outcome", "MHA log", path)
     if "age" in columns:
-        age = pd.to_numeric(_column(log, columns, "age", "MHA log", path), errors="coerce")
+        raw_age = _column(log, columns, "age", "MHA log", path)
+        age = pd.to_numeric(raw_age, errors="coerce")
+        wrong = (age.isna() & raw_age.notna()) | (age < 0) | (age > 120) | (age % 1 != 0)
+        if wrong.any():
+            raise S75Error(f"The MHA log {path}, row {int(wrong.idxmax()) + 2}: the age must be a whole number "
+                           "from 0 to 120.")
     elif "date_of_birth" in columns:
         age = age_at(parse_dates(_column(log, columns, "date_of_birth", "MHA log", path))[0], dates)
     else:
@@ -104,6 +110,14 @@ def mha_measures(path: str | Path, period: Period, mapping: dict, log: pd.DataFr
     return [{"measure": m, "breakdown": "All", "numerator": n, "denominator": d} for m, (n, d) in counts.items()]
 
 
+def _dates(caseload: pd.DataFrame, columns: dict, key: str, path) -> pd.Series:
+    """A CPA date column; text that is not a date ("yesterday") is an error, as in the MHA log, not a blank."""
+    dates, bad = parse_dates(_column(caseload, columns, key, "CPA extract", path))
+    if bad.any():
+        raise S75Error(f"The CPA extract {path}, row {int(bad.idxmax()) + 2}, column {clip(columns[key])}: not a date.")
+    return dates
+
+
 def cpa_measures(path: str | Path, period: Period, mapping: dict, caseload: pd.DataFrame | None = None) -> list[dict]:
     """Havering measures 18-21 from a CPA caseload extract, judged at the period end
     (`caseload`: the file already read, when many periods are worked out from it)."""
@@ -113,10 +127,10 @@ def cpa_measures(path: str | Path, period: Period, mapping: dict, caseload: pd.D
         caseload = caseload[_is(_column(caseload, columns, "on_cpa", "CPA extract", path), codes.get("yes", ["Yes", "Y"]))]
     year_ago = period.end - pd.DateOffset(months=12)
     month_start = period.end.replace(day=1)
-    seen = parse_dates(_column(caseload, columns, "last_seen", "CPA extract", path))[0]
-    reviewed = parse_dates(_column(caseload, columns, "last_review", "CPA extract", path))[0]
+    seen = _dates(caseload, columns, "last_seen", path)
+    reviewed = _dates(caseload, columns, "last_review", path)
     carer = _is(_column(caseload, columns, "has_carer", "CPA extract", path), codes.get("yes", ["Yes", "Y", "True", "1"]))
-    assessed = parse_dates(_column(caseload, columns, "carer_assessed", "CPA extract", path))[0]
+    assessed = _dates(caseload, columns, "carer_assessed", path)
     up_to_date = carer & assessed.between(year_ago, period.end)
     return [
         {"measure": "HAV-18", "breakdown": "All", "numerator": int(seen.between(month_start, period.end).sum()), "denominator": None},

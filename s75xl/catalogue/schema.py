@@ -115,7 +115,7 @@ def build_measure(entry: dict[str, Any], *, origin: str, position: int, kind: st
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
         raise fail("field 'decimals' must be a whole number from 0 to 6")
     multiplier = entry.get("multiplier", UNITS[unit].default_multiplier)
-    if isinstance(multiplier, bool) or not isinstance(multiplier, (int, float)) or multiplier <= 0:
+    if isinstance(multiplier, bool) or not isinstance(multiplier, (int, float)) or not 0 < multiplier < float("inf"):
         raise fail("field 'multiplier' must be a positive number")
     if UNITS[unit].needs_denominator and not entry["denominator"].strip():
         raise fail(f"field 'denominator' is empty, but unit {unit!r} needs a denominator")
