@@ -46,7 +46,7 @@ def numbers(value) -> tuple[np.ndarray, np.ndarray]:
     """
     fast = _all_numbers(value)
     if fast is not None:
-        return fast, np.zeros(fast.shape, dtype=bool)
+        return fast, np.isinf(fast)  # Excel has no infinity: one passed in from Python is not a number
     rows = grid(value)
     out = np.full((len(rows), max((len(r) for r in rows), default=0)), np.nan)
     bad = np.zeros(out.shape, dtype=bool)
@@ -61,7 +61,7 @@ def _all_numbers(value) -> np.ndarray | None:
     flat = isinstance(value, list) and bool(value) and not isinstance(value[0], (list, tuple))
     try:
         out = np.array(value if flat or isinstance(value, list) else [[value]], dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond any float (10**400)
         return None
     cells = value if flat else (c for row in value for c in row) if isinstance(value, list) else [value]
     if any(isinstance(c, (bool, np.bool_)) for c in cells):
@@ -77,15 +77,20 @@ def _cell_number(cell) -> tuple[float, bool]:
     if isinstance(cell, (bool, np.bool_, dict)):
         return np.nan, True
     if isinstance(cell, Real):
-        return float(cell), False
+        try:
+            number = float(cell)
+        except OverflowError:
+            return np.nan, True
+        return number, not np.isfinite(number)
     if isinstance(cell, str):
         text = cell.strip().replace(",", "")
         if text.startswith("#"):  # an error value passed in as text
             return np.nan, True
         try:
-            return (float(text[:-1]) if text.endswith("%") else float(text)), False  # "90%" text is 90
+            number = float(text[:-1]) if text.endswith("%") else float(text)  # "90%" text is 90
         except ValueError:
             return np.nan, True
+        return number, not np.isfinite(number)
     return np.nan, True
 
 
