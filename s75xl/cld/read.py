@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import S75Error
+from ..safety.zipguard import check_file
 from .clean import clean
 from .csv_file import read_csv
 from .fields import FIELDS, IDENTIFIERS, LOCAL_CODES, REQUIRED, USED
@@ -62,6 +63,7 @@ def _fields_of(headers: Iterable[str], path: Path) -> dict[str, str]:
 def _read_table(path: Path) -> pd.DataFrame:
     """An XLSX or Parquet file, with its columns renamed to s75xl's fields."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_file(path, "CLD file")  # size, ratio and cell limits: s75xl/safety/zipguard.py
         frame = pd.read_excel(path, dtype=object, engine="openpyxl")
     else:
         frame = pd.read_parquet(path)

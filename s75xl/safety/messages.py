@@ -29,6 +29,8 @@ _ROW = re.compile(r"Row #(\d+)")
 def arrow_reason(exc: BaseException) -> str:
     """The reason in an Arrow CSV error, without the row or value it quotes."""
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "straddl" in text:
+        return "one value is longer than 1 GiB, far beyond any CLD field"
     text = _ARROW_TAIL.sub(lambda m: next(g for g in m.groups() if g), text)
     text = re.sub(r"'[^']*'", "'...'", text)  # any other quoted value
     row = _ROW.search(text)
