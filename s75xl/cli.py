@@ -298,8 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("s75xl: aborted.", err=True)
         return 1
-    except click.ClickException as exc:
-        exc.show()
+    except click.ClickException as exc:  # usage errors too: one line, as every other error
+        click.echo(f"s75xl: {exc.format_message()}", err=True)
         return exc.exit_code
     except Exception as exc:  # noqa: BLE001 - never a traceback (s75xl/safety/messages.py)
         click.echo(f"s75xl: {unforeseen(exc)}", err=True)

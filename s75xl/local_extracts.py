@@ -79,16 +79,18 @@ def mha_measures(path: str | Path, period: Period, mapping: dict, log: pd.DataFr
     dates, bad = parse_dates(_column(log, columns, "date", "MHA log", path))
     if bad.any():
         raise S75Error(f"The MHA log {path}, row {int(bad.idxmax()) + 2}: the assessment date is not a date.")
+    if "age" in columns:  # checked on the whole log: a bad age is a bad file, whatever the period
+        raw_age = _column(log, columns, "age", "MHA log", path)
+        number = pd.to_numeric(raw_age, errors="coerce")
+        wrong = (number.isna() & raw_age.notna()) | (number < 0) | (number > 120) | (number % 1 != 0)
+        if wrong.any():
+            raise S75Error(f"The MHA log {path}, row {int(wrong.idxmax()) + 2}: the age must be a whole number "
+                           "from 0 to 120.")
     log = log[(dates >= period.start) & (dates <= period.end)]
     dates = dates[log.index]
     outcome = _column(log, columns, "outcome", "MHA log", path)
     if "age" in columns:
-        raw_age = _column(log, columns, "age", "MHA log", path)
-        age = pd.to_numeric(raw_age, errors="coerce")
-        wrong = (age.isna() & raw_age.notna()) | (age < 0) | (age > 120) | (age % 1 != 0)
-        if wrong.any():
-            raise S75Error(f"The MHA log {path}, row {int(wrong.idxmax()) + 2}: the age must be a whole number "
-                           "from 0 to 120.")
+        age = pd.to_numeric(_column(log, columns, "age", "MHA log", path), errors="coerce")
     elif "date_of_birth" in columns:
         age = age_at(parse_dates(_column(log, columns, "date_of_birth", "MHA log", path))[0], dates)
     else:

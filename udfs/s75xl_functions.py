@@ -104,8 +104,9 @@ def _number(value, name: str, default: float, *, low: float = -np.inf) -> float:
     return float(number)
 
 
-def _nonempty(array: np.ndarray, name: str) -> np.ndarray:
-    if array.size == 0:
+def _nonempty(array: np.ndarray, name: str, *, all_blank: bool = False) -> np.ndarray:
+    """The array, unless it is empty (or, with all_blank, holds no number at all: a series of blanks)."""
+    if array.size == 0 or (all_blank and np.isnan(array).all()):
         raise MissingInputError(f"The {name} range is empty.")
     return array
 
@@ -164,7 +165,7 @@ def _series(values) -> np.ndarray:
 
 
 def _spc_frame(values) -> pd.DataFrame:
-    y = _nonempty(_series(values), "values")
+    y = _nonempty(_series(values), "values", all_blank=True)
     return pd.DataFrame({"date": pd.date_range("2000-01-01", periods=y.size, freq="D"), "y": y})
 
 
@@ -359,7 +360,7 @@ def ascof_rag(value, target, measure_or_polarity, tolerance=5):
 
 def _exception(values, targets, measure_or_polarity):
     polarity = _polarity(measure_or_polarity)
-    series = pd.Series(_nonempty(_series(values), "values"))
+    series = pd.Series(_nonempty(_series(values), "values", all_blank=True))
     target_values = np.broadcast_to(_series(targets), series.shape) if X.grid(targets) != [[None]] else np.full(series.shape, np.nan)
     run = int(consecutive_changes(series, polarity).iloc[-1])
     value, target = series.iloc[-1], float(target_values[-1])
