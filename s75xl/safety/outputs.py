@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..errors import S75Error
-from .messages import clip
 
 LOCK_WAIT = 30.0
 TEMP_SUFFIX = ".tmp"
@@ -85,11 +84,11 @@ def leftovers(target: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def output_lock(target: Path, *, wait: float = LOCK_WAIT) -> Iterator[None]:
+def output_lock(target: Path, *, wait: float | None = None) -> Iterator[None]:
     """Hold the output's lock; two runs writing one output take turns, and a run that waits
-    longer than `wait` seconds is refused."""
+    longer than `wait` seconds (default LOCK_WAIT) is refused."""
     path = lock_name(target)
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
     while True:
         try:
             handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -159,8 +158,3 @@ def write_atomically(target: str | Path, write: Callable[[Path], None], *, input
             raise
     return target
 
-
-def describe(path: str | Path) -> str:
-    """A path for a message, clipped if absurdly long."""
-    text = str(path)
-    return text if len(text) <= 200 else clip(text, 200)
