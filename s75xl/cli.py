@@ -21,6 +21,7 @@ from .errors import S75Error
 from .intervals import confidence_interval
 from .rates import rate
 from .rounding import round_publication
+from .safety.formulas import neutralise_frame
 from .safety.messages import unforeseen
 from .safety.outputs import check_output
 
@@ -53,7 +54,7 @@ def measures(group: str | None, framework: str | None, fmt: str) -> None:
         raise S75Error("No measure matches that group or framework.")
     frame = cat.to_frame(selected).drop(columns=["origin", "extra"])
     if fmt == "csv":
-        frame.assign(aliases=frame["aliases"].map("; ".join)).to_csv(sys.stdout, index=False)
+        neutralise_frame(frame.assign(aliases=frame["aliases"].map("; ".join))).to_csv(sys.stdout, index=False)
     elif fmt == "json":
         click.echo(json.dumps([m.as_dict() for m in selected], indent=2, default=str))
     else:

@@ -253,6 +253,8 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, inputs=(), mode_from=N
                                                            "nan_inf_to_errors": True}}) as writer:
                 safe.to_excel(writer, index=False)
         else:
-            safe.to_csv(temporary, index=False)
+            # CRLF rows (RFC 4180): a carriage return inside a text cell is then quoted, not read as
+            # a row break that would start a new row with "=..."
+            safe.to_csv(temporary, index=False, lineterminator="\r\n")
 
     write_atomically(path, write, inputs=inputs, mode_from=mode_from)
