@@ -12,9 +12,13 @@ import re
 MAX_ECHO = 60
 
 
+_NHS_NUMBER = re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
+
+
 def clip(text: object, limit: int = MAX_ECHO) -> str:
-    """The text as repr() would show it, cut to `limit` characters with its full length noted."""
-    value = str(text)
+    """The text as repr() would show it, cut to `limit` characters with its full length noted;
+    anything shaped like an NHS number (ten digits) is masked, since it may be one pasted by mistake."""
+    value = _NHS_NUMBER.sub("##########", str(text))
     if len(value) <= limit:
         return repr(value)
     return repr(value[:limit]) + f"... ({len(value):,} characters)"
