@@ -295,7 +295,7 @@ def _(d):
     return ["compute", "cld.csv", "--period", "last-year", "--out", "r.csv"]
 
 
-@case("period-outside-data", "compute", "a period after every date in the data", ERROR, "outside the CLD data")
+@case("period-outside-data", "compute", "a period after every date in the data", ERROR, "outside the extract")
 def _(d):
     return ["compute", "cld.csv", "--period", "2031-32", "--out", "r.csv"]
 
@@ -452,7 +452,7 @@ def _(d):
     return ASSESS
 
 
-@case("results-duplicate-keys", "assess", "two rows for one area, measure and period", ERROR, "second row for the same area")
+@case("results-duplicate-keys", "assess", "two rows for one area, measure and period", ERROR, "two rows for")
 def _(d):
     results(d, lambda f: pd.concat([f, f.iloc[[3]]]))
     return ASSESS
@@ -788,7 +788,7 @@ def _(d):
 
 def catalogue(d: Path, text: str, name: str = "mine.toml") -> list[str]:
     (d / name).write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-    return ["--catalogue", name, "info", "2A(1)"]
+    return ["--catalogue", str(d / name), "info", "2A(1)"]  # absolute: the catalogue cache is keyed by the path text
 
 
 ENTRY = ('[[measure]]\nid = "LOCAL-1"\nname = "A local measure"\nframework = "Local"\ngroup = "Local"\n'

@@ -159,7 +159,7 @@ def test_measures_csv_listing_writes_a_hostile_catalogue_name_inert(tmp_path):
     (tmp_path / "mine.csv").write_text(
         "id,name,framework,group,unit,polarity,decimals,frequency,source,numerator,denominator\n"
         'LOCAL-9,"=HYPERLINK(""http://x.example"")",Local,Local,percent,higher,1,monthly,here,people,people\n')
-    code, out = in_folder(tmp_path, ["--catalogue", "mine.csv", "measures", "--framework", "Local", "--format", "csv"])
+    code, out = in_folder(tmp_path, ["--catalogue", str(tmp_path / "mine.csv"), "measures", "--framework", "Local", "--format", "csv"])
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["name"] for r in rows if r["id"] == "LOCAL-9"] == ["'=HYPERLINK(\"http://x.example\")"]
