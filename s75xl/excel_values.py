@@ -16,6 +16,7 @@ import pandas as pd
 
 from .dates import DateReadError, read_dates
 from .errors import S75Error
+from .safety.messages import clip
 from .rates import NEGATIVE_DENOMINATOR, NEGATIVE_NUMERATOR, NUMERATOR_ABOVE_DENOMINATOR, ZERO_DENOMINATOR
 
 DIV0, NA, VALUE, NUM = "#DIV/0!", "#N/A", "#VALUE!", "#NUM!"
@@ -117,7 +118,7 @@ def excel_date(value) -> pd.Timestamp:
     except DateReadError:
         stamp = pd.NaT
     if pd.isna(stamp):
-        raise S75Error(f"{value!r} is not a date (use a date cell, 2016-09 or 30/09/2016).")
+        raise S75Error(f"{clip(value)} is not a date (use a date cell, 2016-09 or 30/09/2016).")
     return pd.Timestamp(stamp)
 
 
