@@ -279,6 +279,18 @@ def normalise_targets(frame: pd.DataFrame) -> pd.DataFrame:
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".parquet")
 
 
+def _readable_columns(sheet, frame: pd.DataFrame) -> None:
+    """Columns wide enough for their heading and values (dates otherwise show as ###), capped at
+    50 characters, and the heading row frozen."""
+    sample = frame.head(1000)
+    for number, column in enumerate(frame.columns):
+        values = sample[column]
+        longest = 12 if pd.api.types.is_datetime64_any_dtype(values) else \
+            int(values.astype(str).str.len().max()) if len(values) else 0
+        sheet.set_column(number, number, min(max(len(str(column)), longest) + 2, 50))
+    sheet.freeze_panes(1, 0)
+
+
 def write_table(frame: pd.DataFrame, path: str | Path, *, inputs=(), mode_from=None) -> None:
     """Write CSV, XLSX or Parquet (by extension) safely (s75xl/safety): never over one of
     `inputs`, atomically, with text that would read as a formula made inert; XLSX through XlsxWriter."""
@@ -290,10 +302,11 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, inputs=(), mode_from=N
 
     def write(temporary: Path) -> None:
         if suffix == ".xlsx":
-            with pd.ExcelWriter(temporary, engine="xlsxwriter",
+            with pd.ExcelWriter(temporary, engine="xlsxwriter", date_format="yyyy-mm-dd", datetime_format="yyyy-mm-dd",
                                 engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False,
                                                            "nan_inf_to_errors": True}}) as writer:
                 safe.to_excel(writer, index=False)
+                _readable_columns(writer.sheets["Sheet1"], safe)
         elif suffix == ".parquet":
             frame.to_parquet(temporary, index=False)  # data for programs, not a sheet: kept as it is
         else:
