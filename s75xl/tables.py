@@ -285,8 +285,8 @@ def _readable_columns(sheet, frame: pd.DataFrame) -> None:
     sample = frame.head(1000)
     for number, column in enumerate(frame.columns):
         values = sample[column]
-        longest = 12 if pd.api.types.is_datetime64_any_dtype(values) else \
-            int(values.astype(str).str.len().max()) if len(values) else 0
+        lengths = values.map(lambda v: len(str(v)), na_action="ignore")
+        longest = 12 if pd.api.types.is_datetime64_any_dtype(values) else int(lengths.max()) if lengths.notna().any() else 0
         sheet.set_column(number, number, min(max(len(str(column)), longest) + 2, 50))
     sheet.freeze_panes(1, 0)
 
