@@ -39,6 +39,7 @@ Errors name the file, the row as a spreadsheet shows it (the header is row 1) an
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -49,7 +50,7 @@ from .catalogue.codes import financial_year_start
 from .dates import DateReadError, read_dates
 from .errors import S75Error
 from .safety.formulas import neutralise_frame
-from .safety.messages import clip
+from .safety.messages import clip, first_ragged_line
 from .safety.outputs import write_atomically
 from .safety.zipguard import check_file, xml_refusal
 from .targets import MONTH_COLUMNS, PROFILES
@@ -82,7 +83,17 @@ def read_table(path: str | Path, role: str) -> pd.DataFrame:
             encoding = _text_encoding(path)
             with path.open(encoding=encoding, newline="") as handle:
                 first = handle.readline()
-            frame = pd.read_csv(path, encoding=encoding, sep=_delimiter(first), dtype=object)
+            delimiter = _delimiter(first)
+            with warnings.catch_warnings():  # a row longer than the header: pandas would drop its end
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                try:
+                    frame = pd.read_csv(path, encoding=encoding, sep=delimiter, dtype=object, index_col=False)
+                except (pd.errors.ParserWarning, pd.errors.ParserError):
+                    line = first_ragged_line(path, delimiter, "utf-8" if encoding == "utf-8-sig" else encoding)
+                    if line is None:
+                        raise TableError(f"The {role} file {path} cannot be read as a table (unbalanced quotes?).") from None
+                    raise TableError(f"The {role} file {path}, line {line}: more fields than the header has "
+                                     "(an unquoted comma, or a decimal comma such as 89,9?).") from None
             frame = _numbers_where_numeric(frame)
     except S75Error:
         raise

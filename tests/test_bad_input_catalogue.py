@@ -464,6 +464,13 @@ def _(d):
     return ASSESS
 
 
+@case("results-extra-field", "assess", "an unquoted 89,9% in a comma-separated file (found by fuzzing)", ERROR, "line 3: more fields")
+def _(d):
+    (d / "results.csv").write_text("area,measure,period,value\nNorfolk,NFK-VS-01,2016-03,86.3\n"
+                                   "Norfolk,NFK-VS-01,2016-04,89,9%\n")
+    return ASSESS
+
+
 @case("results-thousands", "assess", "a numerator written 1,234", OK, "Wrote")
 def _(d):
     results(d, set_cell("denominator", "1,387"))

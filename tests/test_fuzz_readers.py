@@ -73,8 +73,21 @@ TABLE_HEADER = st.lists(st.sampled_from(["area", "measure", "period", "period_st
                                          "baseline", "apr", "Value", "x"]), min_size=1, max_size=7)
 MEASURES = st.sampled_from(["1C(1A)", "2A(1)", "NFK-VS-01", "HAV-01", "X", "", "=HYPERLINK(1)"])
 TABLE_CELL = st.one_of(MEASURES, CELL, st.sampled_from(["2016-17", "2016-04", "linear", "flat", "1,234", "12%"]))
-TABLES = st.builds(lambda h, rows, d, e: _encode(_csv(h, rows, d), e), TABLE_HEADER,
-                   st.lists(st.lists(TABLE_CELL, max_size=8), max_size=6), DELIMITER, ENCODING)
+# Mostly well-formed tables with a few odd cells (so the checks past the header are reached),
+# and some with any header at all.
+VALUE = st.one_of(st.integers(0, 1000).map(str), st.floats(0, 100).map(lambda v: f"{v:.1f}"), CELL)
+RESULT_ROW = st.tuples(st.sampled_from(["Norfolk", "", "=1+1"]), st.sampled_from(["NFK-VS-01", "NFK-VS-02", "1C(1A)"]),
+                       st.sampled_from(["2016-04", "2016-05", "01/06/2016", "42614", "2016-13"]), VALUE).map(list)
+TARGET_ROW = st.tuples(st.sampled_from(["Norfolk", ""]), st.sampled_from(["NFK-VS-01", "NFK-VS-02", "1C(1A)", "X"]),
+                       st.sampled_from(["2016-17", "2017-18", "2016"]), VALUE,
+                       st.sampled_from(["flat", "linear", "wiggly", ""])).map(list)
+TABLES = st.one_of(
+    st.builds(lambda rows, d, e: _encode(_csv(["area", "measure", "period", "value"], rows, d), e),
+              st.lists(RESULT_ROW, min_size=1, max_size=8), DELIMITER, ENCODING),
+    st.builds(lambda rows, d, e: _encode(_csv(["area", "measure", "year", "annual_target", "profile"], rows, d), e),
+              st.lists(TARGET_ROW, min_size=1, max_size=6), DELIMITER, ENCODING),
+    st.builds(lambda h, rows, d, e: _encode(_csv(h, rows, d), e), TABLE_HEADER,
+              st.lists(st.lists(TABLE_CELL, max_size=8), max_size=6), DELIMITER, ENCODING))
 
 
 def check_results(data: bytes) -> str:
@@ -108,7 +121,13 @@ def _toml_value(value) -> str:
 
 
 LAYOUT_KEYS = ["name", "sheet", "sheet_contains", "header", "periods", "rolling", "id_prefix", "percent_cells", "extra"]
+BASE_LAYOUT = {"sheet": "Dashboard", "header": ["Measure"], "periods": "month"}
 LAYOUTS = st.one_of(
+    st.builds(lambda change, columns: (
+        "\n".join(f"{k} = {_toml_value(v)}" for k, v in {**BASE_LAYOUT, **change}.items())
+        + "\n[columns]\n" + "\n".join(f"{k} = {_toml_value(v)}" for k, v in columns.items()) + "\n").encode(),
+        st.dictionaries(st.sampled_from(LAYOUT_KEYS), TOML_VALUE, max_size=1),
+        st.dictionaries(st.sampled_from(["target"]), st.sampled_from(["Target", ["Target"], "Nope", 3]), max_size=1)),
     st.builds(lambda top, columns, counts: (
         "\n".join(f"{k} = {_toml_value(v)}" for k, v in top.items())
         + "\n[columns]\n" + "\n".join(f"{k} = {_toml_value(v)}" for k, v in columns.items())
