@@ -56,7 +56,18 @@ def _outcome(call) -> str:
 
 # ---------------------------------------------------------------- targets: a strategy and a check each
 
+GOOD_CLD_ROW = ["999", "9434765919", "P1", "1950-01-01", "", "Female", "Service user", "Mental Health Support",
+                "Service", "Long Term Support: Nursing Care", "2024-05-01", "", "", "Pat"]
+
+
+def _mutated(changes: dict[int, str]) -> list[str]:
+    return [changes.get(i, cell) for i, cell in enumerate(GOOD_CLD_ROW)]
+
+
+GOOD_CLD_ROWS = st.lists(st.dictionaries(st.integers(0, len(CLD_HEADER) - 1), CELL, max_size=2).map(_mutated),
+                         min_size=1, max_size=8)
 CLD_FILES = st.one_of(
+    st.builds(lambda rows, d, e: _encode(_csv(CLD_HEADER, rows, d), e), GOOD_CLD_ROWS, DELIMITER, ENCODING),
     st.builds(lambda h, rows, d, e: _encode(_csv(h, rows, d), e),
               st.permutations(CLD_HEADER).map(list), st.lists(ROW, max_size=8), DELIMITER, ENCODING),
     st.binary(max_size=400))
