@@ -114,6 +114,11 @@ def _targets_for(results: pd.DataFrame, targets: pd.DataFrame | None, year_start
     results["tolerance_pct"] = np.nan
     if targets is None or results.empty:
         return results
+    for index, label in targets["measure"].items():  # a target nothing uses is a typo, not something to skip
+        if label not in measures and label not in catalogue:
+            source = targets.attrs.get("source", "the targets table")
+            raise TableError(f"{source}, row {targets.index.get_loc(index) + 2}, column 'measure': "
+                             f"{MeasureNotFoundError(label, catalogue.suggest(label))} It is not in the results either.")
     targets = targets.assign(measure=[_target_measure_id(t, measures, catalogue) for t in targets["measure"]])
     keyed = targets[["area", "measure", "year_start"]].assign(row=np.arange(len(targets)))
     keyed = keyed.drop_duplicates(["area", "measure", "year_start"], keep="last")  # a repeated key: the last row wins

@@ -22,6 +22,8 @@ import click
 from . import __version__
 from .commands.output import Output, json_option, quiet_option, show_table
 from .errors import S75Error
+from .safety.messages import unforeseen
+from .safety.outputs import check_output
 
 EXIT_USER_ERROR = 2
 EXAMPLES_WIDTH = 100  # help text is wrapped at whole words to this width at most
@@ -74,7 +76,9 @@ def measures(group: str | None, framework: str | None, fmt: str, quiet: bool) ->
         raise S75Error("No measure matches that group or framework.")
     if fmt == "csv":
         frame = cat.to_frame(selected).drop(columns=["origin", "extra"])
-        frame.assign(aliases=frame["aliases"].map("; ".join)).to_csv(sys.stdout, index=False)
+        from .safety.formulas import neutralise_frame
+
+        neutralise_frame(frame.assign(aliases=frame["aliases"].map("; ".join))).to_csv(sys.stdout, index=False)
     elif fmt == "json":
         click.echo(json.dumps([m.as_dict() for m in selected], indent=2, default=str))
     else:
@@ -185,8 +189,7 @@ def assess_command(results, targets, out, tolerance, consecutive, no_screening, 
     from .tables import read_table
 
     said = Output(quiet=quiet, as_json=as_json)
-    if Path(out).resolve() in {Path(results).resolve(), *([Path(targets).resolve()] if targets else [])}:
-        raise S75Error(f"The output {out} would overwrite an input; choose another name.")
+    check_output(out, [results, targets])
     with said.step("Reading the results and targets"):
         table = read_table(results, "results")
         target_table = read_table(targets, "targets") if targets else None
@@ -197,7 +200,7 @@ def assess_command(results, targets, out, tolerance, consecutive, no_screening, 
     with said.step(f"Writing {out}"):
         write_output(assessed, out, "assessed", _run_notes("assess", {
             "results": results, "targets": targets, "Amber band": f"{tolerance:g}% worse than target",
-            "consecutive periods for an exception": consecutive}))
+            "consecutive periods for an exception": consecutive}), inputs=[results, targets], mode_from=results)
     said.notes(assessed.attrs.get("notes", []))
     said.lines([*summary_lines(assessed), f"Wrote {len(assessed)} rows to {out}."])
     latest = assessed.groupby("area")["period_end"].transform("max") == assessed["period_end"]
@@ -276,6 +279,7 @@ def compute_command(cld_files, periods, population, mha, cpa, mapping, method, p
     from .report import write_output
 
     said = Output(quiet=quiet, as_json=as_json)
+    check_output(out, [*cld_files, population, mha, cpa, mapping])
     with said.step(f"Computing {len(periods)} period(s) from {len(cld_files)} CLD file(s)"):
         results, quality, warnings = compute(cld_files, periods, population=population, mha=mha, cpa=cpa,
                                              mapping=mapping, method=method, proxy_dob=proxy_dob, psr=psr,
@@ -284,7 +288,8 @@ def compute_command(cld_files, periods, population, mha, cpa, mapping, method, p
         write_output(results, out, "results", _run_notes("compute", {
             "CLD files": list(cld_files), "periods": list(periods), "population": population, "MHA log": mha,
             "CPA extract": cpa, "mapping": mapping, "method": method, "person ID rule": person_id_rule,
-            "proxy date of birth": "yes" if proxy_dob else "", "primary support reason": psr, "age band": age_band}))
+            "proxy date of birth": "yes" if proxy_dob else "", "primary support reason": psr, "age band": age_band}),
+                     inputs=[*cld_files, population, mha, cpa, mapping])
     dropped = quality.table()
     lines = [f"Read {quality.rows_read:,} rows; kept {quality.rows_kept:,} events. Wrote {len(results)} results to {out}."]
     lines += [f"Note: {warning}" for warning in warnings]
@@ -316,6 +321,8 @@ def check_command(cld_files, out, as_json, quiet) -> None:
     from .report import write_output
 
     said = Output(quiet=quiet, as_json=as_json)
+    if out:
+        check_output(out, cld_files)
     with said.step(f"Reading and checking {len(cld_files)} CLD file(s)"):
         _, quality = read_cld(cld_files)
     report = quality.table()
@@ -329,7 +336,7 @@ def check_command(cld_files, out, as_json, quiet) -> None:
         with said.step(f"Writing {out}"):
             write_output(report, out, "check", _run_notes("check", {
                 "CLD files": list(cld_files), "rows read": f"{quality.rows_read:,}",
-                "events kept": f"{quality.rows_kept:,}"}))
+                "events kept": f"{quality.rows_kept:,}"}), inputs=cld_files)
     said.summary({"command": "check", "out": str(out) if out else None, "rows_read": quality.rows_read,
                   "events_kept": quality.rows_kept,
                   "problems": [{"kind": r.kind, "field_or_rule": r.field_or_rule, "count": int(r.count),
@@ -405,6 +412,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a file that cannot be read or written: the system's reason and the file
         where = f"{exc.filename}: " if exc.filename else ""
         return _fail(f"{where}{exc.strerror or exc}.")
+    except Exception as exc:  # noqa: BLE001 - never a traceback (s75xl/safety/messages.py)
+        click.echo(f"s75xl: {unforeseen(exc)}", err=True)
+        return EXIT_USER_ERROR if isinstance(exc, MemoryError) else 1
     finally:  # --catalogue lasts for one command, even when main() is called in-process
         if saved is None:
             os.environ.pop("S75XL_CATALOGUE", None)

@@ -8,6 +8,8 @@ personal data: they name files, sheets, rows, columns and measure codes, not peo
 
 from __future__ import annotations
 
+from .safety.messages import clip
+
 
 class S75Error(Exception):
     """Base class for every error s75xl raises on purpose (a user error, not a bug)."""
@@ -24,7 +26,7 @@ class MeasureNotFoundError(S75Error, KeyError):
         self.code = code
         self.suggestions = suggestions or []
         hint = f" Did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"Unknown measure {code!r}.{hint}")
+        super().__init__(f"Unknown measure {clip(code)}.{hint}")  # clipped: a 100,000-character code is not echoed
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return self.args[0]

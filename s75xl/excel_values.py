@@ -16,6 +16,7 @@ import pandas as pd
 
 from .dates import DateReadError, read_dates
 from .errors import S75Error
+from .safety.messages import clip
 from .rates import NEGATIVE_DENOMINATOR, NEGATIVE_NUMERATOR, NUMERATOR_ABOVE_DENOMINATOR, ZERO_DENOMINATOR
 
 DIV0, NA, VALUE, NUM = "#DIV/0!", "#N/A", "#VALUE!", "#NUM!"
@@ -47,7 +48,7 @@ def numbers(value) -> tuple[np.ndarray, np.ndarray]:
     """
     fast = _all_numbers(value)
     if fast is not None:
-        return fast, np.zeros(fast.shape, dtype=bool)
+        return fast, np.isinf(fast)  # Excel has no infinity: one passed in from Python is not a number
     rows = grid(value)
     out = np.full((len(rows), max((len(r) for r in rows), default=0)), np.nan)
     bad = np.zeros(out.shape, dtype=bool)
@@ -62,7 +63,7 @@ def _all_numbers(value) -> np.ndarray | None:
     flat = isinstance(value, list) and bool(value) and not isinstance(value[0], (list, tuple))
     try:
         out = np.array(value if flat or isinstance(value, list) else [[value]], dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond any float (10**400)
         return None
     cells = value if flat else (c for row in value for c in row) if isinstance(value, list) else [value]
     if any(isinstance(c, (bool, np.bool_)) for c in cells):
@@ -78,15 +79,20 @@ def _cell_number(cell) -> tuple[float, bool]:
     if isinstance(cell, (bool, np.bool_, dict)):
         return np.nan, True
     if isinstance(cell, Real):
-        return float(cell), False
+        try:
+            number = float(cell)
+        except OverflowError:
+            return np.nan, True
+        return number, not np.isfinite(number)
     if isinstance(cell, str):
         text = cell.strip().replace(",", "")
         if text.startswith("#"):  # an error value passed in as text
             return np.nan, True
         try:
-            return (float(text[:-1]) if text.endswith("%") else float(text)), False  # "90%" text is 90
+            number = float(text[:-1]) if text.endswith("%") else float(text)  # "90%" text is 90
         except ValueError:
             return np.nan, True
+        return number, not np.isfinite(number)
     return np.nan, True
 
 
@@ -112,7 +118,7 @@ def excel_date(value) -> pd.Timestamp:
     except DateReadError:
         stamp = pd.NaT
     if pd.isna(stamp):
-        raise S75Error(f"{value!r} is not a date (use a date cell, 2016-09 or 30/09/2016).")
+        raise S75Error(f"{clip(value)} is not a date (use a date cell, 2016-09 or 30/09/2016).")
     return pd.Timestamp(stamp)
 
 

@@ -25,6 +25,7 @@ from .cld.periods import Period
 from .cld.columns import parse_dates
 from .cld.vocab import value_key
 from .errors import S75Error
+from .safety.messages import clip
 from .tables import read_table
 
 SHIPPED_MAPPING = Path(__file__).parent / "data" / "local_extracts_mapping.toml"
@@ -41,6 +42,10 @@ def read_mapping(path: str | Path | None = None) -> dict:
         raise S75Error(f"The mapping file {path} does not exist.") from None
     except tomllib.TOMLDecodeError as exc:
         raise S75Error(f"The mapping file {path} is not valid TOML: {exc}.") from None
+    except UnicodeDecodeError:
+        raise S75Error(f"The mapping file {path} is not UTF-8 text; save it as UTF-8.") from None
+    except IsADirectoryError:
+        raise S75Error(f"The mapping file {path} is a folder, not a file.") from None
 
 
 def _section(mapping: dict, name: str, required: tuple[str, ...]) -> tuple[dict, dict]:
@@ -74,6 +79,13 @@ def mha_measures(path: str | Path, period: Period, mapping: dict, log: pd.DataFr
     dates, bad = parse_dates(_column(log, columns, "date", "MHA log", path))
     if bad.any():
         raise S75Error(f"The MHA log {path}, row {int(bad.idxmax()) + 2}: the assessment date is not a date.")
+    if "age" in columns:  # checked on the whole log: a bad age is a bad file, whatever the period
+        raw_age = _column(log, columns, "age", "MHA log", path)
+        number = pd.to_numeric(raw_age, errors="coerce")
+        wrong = (number.isna() & raw_age.notna()) | (number < 0) | (number > 120) | (number % 1 != 0)
+        if wrong.any():
+            raise S75Error(f"The MHA log {path}, row {int(wrong.idxmax()) + 2}: the age must be a whole number "
+                           "from 0 to 120.")
     log = log[(dates >= period.start) & (dates <= period.end)]
     dates = dates[log.index]
     outcome = _column(log, columns, "outcome", "MHA log", path)
@@ -100,6 +112,14 @@ def mha_measures(path: str | Path, period: Period, mapping: dict, log: pd.DataFr
     return [{"measure": m, "breakdown": "All", "numerator": n, "denominator": d} for m, (n, d) in counts.items()]
 
 
+def _dates(caseload: pd.DataFrame, columns: dict, key: str, path) -> pd.Series:
+    """A CPA date column; text that is not a date ("yesterday") is an error, as in the MHA log, not a blank."""
+    dates, bad = parse_dates(_column(caseload, columns, key, "CPA extract", path))
+    if bad.any():
+        raise S75Error(f"The CPA extract {path}, row {int(bad.idxmax()) + 2}, column {clip(columns[key])}: not a date.")
+    return dates
+
+
 def cpa_measures(path: str | Path, period: Period, mapping: dict, caseload: pd.DataFrame | None = None) -> list[dict]:
     """Havering measures 18-21 from a CPA caseload extract, judged at the period end
     (`caseload`: the file already read, when many periods are worked out from it)."""
@@ -109,10 +129,10 @@ def cpa_measures(path: str | Path, period: Period, mapping: dict, caseload: pd.D
         caseload = caseload[_is(_column(caseload, columns, "on_cpa", "CPA extract", path), codes.get("yes", ["Yes", "Y"]))]
     year_ago = period.end - pd.DateOffset(months=12)
     month_start = period.end.replace(day=1)
-    seen = parse_dates(_column(caseload, columns, "last_seen", "CPA extract", path))[0]
-    reviewed = parse_dates(_column(caseload, columns, "last_review", "CPA extract", path))[0]
+    seen = _dates(caseload, columns, "last_seen", path)
+    reviewed = _dates(caseload, columns, "last_review", path)
     carer = _is(_column(caseload, columns, "has_carer", "CPA extract", path), codes.get("yes", ["Yes", "Y", "True", "1"]))
-    assessed = parse_dates(_column(caseload, columns, "carer_assessed", "CPA extract", path))[0]
+    assessed = _dates(caseload, columns, "carer_assessed", path)
     up_to_date = carer & assessed.between(year_ago, period.end)
     return [
         {"measure": "HAV-18", "breakdown": "All", "numerator": int(seen.between(month_start, period.end).sum()), "denominator": None},

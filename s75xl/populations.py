@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import S75Error
+from .safety.messages import clip
 from .tables import TableError, read_table
 
 
@@ -27,10 +29,16 @@ def read_populations(path: str | Path) -> pd.DataFrame:
     table["age_band"] = table["age_band"].astype(str).str.strip().str.replace(" to ", "-").str.replace(" and over", "+")
     table["year"] = pd.to_numeric(table["year"], errors="coerce")
     table["population"] = pd.to_numeric(table["population"].astype(str).str.replace(",", ""), errors="coerce")
-    bad = table["year"].isna() | table["population"].isna() | (table["population"] <= 0)
+    bad = table["year"].isna() | table["population"].isna() | (table["population"] <= 0) | ~np.isfinite(table["population"])
     if bad.any():
         raise TableError(f"The population file {path}, row {int(bad.idxmax()) + 2}: the year and population must be positive numbers.")
-    return table
+    keys = ["area_code", "age_band", "year"]
+    clash = table.duplicated(keys, keep=False) & ~table.duplicated([*keys, "population"], keep=False)
+    if clash.any():
+        rows = [int(i) + 2 for i in table.index[clash][:2]]
+        raise TableError(f"The population file {path}, rows {rows[0]} and {rows[1]}: two different populations for the "
+                         "same area, age band and year; keep one.")
+    return table.drop_duplicates(keys)
 
 
 def population_for(table: pd.DataFrame, area: str, age_band: str, year: int, measure: str) -> float:
@@ -38,6 +46,9 @@ def population_for(table: pd.DataFrame, area: str, age_band: str, year: int, mea
     rows = table[(table["age_band"] == age_band) & (table["year"] <= year)]
     if area and (rows["area_code"] == area).any():
         rows = rows[rows["area_code"] == area]
+    elif area and not rows.empty:  # another council's figures would give a plausible, wrong rate
+        raise S75Error(f"{measure} needs a population for area {clip(area)}, but the population table has only "
+                       f"{', '.join(clip(a) for a in sorted(rows['area_code'].unique())[:5])}.")
     elif rows["area_code"].nunique() > 1:
         rows = rows.iloc[0:0]
     if rows.empty:

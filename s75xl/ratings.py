@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
 from .rounding import snap_significant
 
 GREEN, AMBER, RED = "Green", "Amber", "Red"
@@ -35,6 +36,16 @@ class Thresholds:
     off_target_variance_pct: float = 5.0  # seed 002 4.3
     beating_target_pct: float = 5.0  # positive exception
     consecutive_periods: int = 3  # seed 002 4.3: "deteriorated for three consecutive" periods
+
+    def __post_init__(self):
+        for name in ("amber_tolerance_pct", "off_target_variance_pct", "beating_target_pct"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e6:
+                raise InputError(f"The {name.replace('_pct', '').replace('_', ' ')} must be a percentage of 0 or more, "
+                                 f"not {value}.")
+        value = self.consecutive_periods
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+            raise InputError(f"The number of consecutive periods must be a whole number of 1 or more, not {value}.")
 
 
 # Variances are compared with the 5% thresholds at 12 significant digits. Binary arithmetic puts

@@ -27,6 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .errors import S75Error
+
 from .cld import vocab as V
 
 START = pd.Timestamp("2023-04-01")
@@ -313,7 +315,11 @@ def generate(people: int = 2000, seed: int = 1) -> dict[str, pd.DataFrame]:
 
 def write(out_dir: str | Path, people: int = 2000, seed: int = 1) -> dict[str, Path]:
     """Write cld.csv, mha_log.csv, cpa_extract.csv and population.csv into out_dir, chunk by chunk."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise S75Error(f"The seed must be a whole number from 0 upwards, not {seed}.")
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise S75Error(f"{out} is a file; give a folder for the demo data.")
     out.mkdir(parents=True, exist_ok=True)
     paths = {"cld": out / "cld.csv", "mha": out / "mha_log.csv", "cpa": out / "cpa_extract.csv",
              "population": out / "population.csv"}

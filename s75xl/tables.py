@@ -38,6 +38,8 @@ Errors name the file, the row as a spreadsheet shows it (the header is row 1) an
 
 from __future__ import annotations
 
+import re
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -47,6 +49,10 @@ import pandas as pd
 from .catalogue.codes import financial_year_start
 from .dates import DateReadError, read_dates
 from .errors import S75Error
+from .safety.formulas import neutralise_frame
+from .safety.messages import clip, first_ragged_line
+from .safety.outputs import write_atomically
+from .safety.zipguard import check_file, xml_refusal
 from .targets import MONTH_COLUMNS, PROFILES
 
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
@@ -58,23 +64,84 @@ class TableError(S75Error):
 
 
 def read_table(path: str | Path, role: str) -> pd.DataFrame:
-    """A CSV or Excel (first sheet) file as a DataFrame with lower-case, trimmed column names."""
+    """A CSV or Excel (first sheet) file as a DataFrame with lower-case, trimmed column names.
+
+    CSV may be UTF-8 (with or without a BOM), Windows-1252 or UTF-16, delimited by commas,
+    semicolons, tabs or pipes. Excel files must pass the safety limits (s75xl/safety/zipguard.py)."""
     path = Path(path)
     if not path.exists():
         raise TableError(f"The {role} file {path} does not exist.")
+    if path.is_dir():
+        raise TableError(f"The {role} file {path} is a folder, not a file.")
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
+            check_file(path, f"{role} file")
             frame = pd.read_excel(path, sheet_name=0, engine="openpyxl")
         elif path.suffix.lower() == ".parquet":
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_csv(path, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError, zipfile.BadZipFile, KeyError) as exc:
-        raise TableError(f"The {role} file {path} cannot be read as a table: {type(exc).__name__}.") from None
+            encoding = _text_encoding(path)
+            with path.open(encoding=encoding, newline="") as handle:
+                first = handle.readline()
+            delimiter = _delimiter(first)
+            with warnings.catch_warnings():  # a row longer than the header: pandas would drop its end
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                try:
+                    frame = pd.read_csv(path, encoding=encoding, sep=delimiter, dtype=object, index_col=False)
+                except (pd.errors.ParserWarning, pd.errors.ParserError):
+                    line = first_ragged_line(path, delimiter, "utf-8" if encoding == "utf-8-sig" else encoding)
+                    if line is None:
+                        raise TableError(f"The {role} file {path} cannot be read as a table (unbalanced quotes?).") from None
+                    raise TableError(f"The {role} file {path}, line {line}: more fields than the header has "
+                                     "(an unquoted comma, or a decimal comma such as 89,9?).") from None
+            frame = _numbers_where_numeric(frame)
+    except S75Error:
+        raise
+    except (ValueError, UnicodeError, pd.errors.ParserError, OSError, zipfile.BadZipFile, KeyError, TypeError,
+            IndexError, AttributeError) as exc:
+        raise TableError(f"The {role} file {path} cannot be read as a table ({type(exc).__name__}).") from None
+    except Exception as exc:  # openpyxl and defusedxml raise their own kinds for a damaged or hostile file
+        refusal = xml_refusal(exc, path, f"{role} file")
+        if refusal is not None:
+            raise refusal from None
+        raise TableError(f"The {role} file {path} cannot be read as a table ({type(exc).__name__}).") from None
     frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
     if frame.empty:
         raise TableError(f"The {role} file {path} has no rows.")
+    repeated = pd.Index(frame.columns)[pd.Index(frame.columns).duplicated()]
+    if len(repeated):
+        raise TableError(f"The {role} file {path} has two columns headed {clip(repeated[0])}; remove one.")
     frame.attrs["source"] = str(path)
+    return frame
+
+
+def _text_encoding(path: Path) -> str:
+    """UTF-16 (by its byte-order mark), UTF-8 (with or without one), else Windows-1252."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # a character cut at the end of the sample
+            return "utf-8-sig"
+        return "cp1252"
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def _numbers_where_numeric(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns whose every value is a plain number become numbers (as pandas would read them);
+    the rest stay text, so "89,9%" or "1,234" reach the checks below as written."""
+    for column in frame.columns:
+        converted = pd.to_numeric(frame[column], errors="coerce")
+        if converted.notna().sum() == frame[column].notna().sum():
+            frame[column] = converted
     return frame
 
 
@@ -84,14 +151,28 @@ def _where(frame: pd.DataFrame, index, column: str) -> str:
     return f"{source}, row {row}, column {column!r}"
 
 
+# Thousands separators only in groups of three ("1,234,567"); "89,9%" is a decimal comma, not 899.
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?\s*$")
+LARGEST = 1e15  # Excel keeps 15 significant digits; a figure beyond this is a mistake or a placeholder
+
+
 def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
     raw = frame[column]
-    text = raw.astype(str).str.replace(",", "", regex=False).str.replace("%", "", regex=False).str.strip()
+    written = raw.astype(str).str.strip()
+    commas = raw.map(lambda v: isinstance(v, str) and "," in v) & ~written.str.match(_DECIMAL_COMMA)
+    if commas.any():
+        raise TableError(f"{_where(frame, commas.idxmax(), column)}: not a number (a decimal comma? write 89.9, "
+                         "and thousands as 1,234).")
+    text = written.str.replace(",", "", regex=False).str.replace("%", "", regex=False).str.strip()
     text = text.where(~raw.isna(), "")
     numbers = pd.to_numeric(text.replace({"": np.nan, "/": np.nan, "-": np.nan, "nan": np.nan}), errors="coerce")
     bad = numbers.isna() & text.ne("") & ~text.isin(["/", "-", "nan"])
     if bad.any():
         raise TableError(f"{_where(frame, bad.idxmax(), column)}: not a number.")
+    huge = numbers.abs() > LARGEST
+    if huge.any():
+        raise TableError(f"{_where(frame, huge.idxmax(), column)}: {'infinite' if np.isinf(numbers[huge.idxmax()]) else 'too large'} "
+                         f"(s75xl accepts figures up to {LARGEST:,.0f}).")
     return numbers
 
 
@@ -130,6 +211,9 @@ def normalise_results(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("budget_flag", "risk_flag"):
         out[column] = (out[column].fillna("").astype(str).str.strip().str.lower().isin(TRUE_WORDS)
                        if column in out else False)
+    for column in ("numerator", "denominator"):
+        if column in out and (out[column] < 0).any():
+            raise TableError(f"{_where(frame, (out[column] < 0).idxmax(), column)}: a count cannot be negative.")
     out.attrs = dict(frame.attrs)
     out.attrs["notes"] = notes
     return out
@@ -206,21 +290,39 @@ def normalise_targets(frame: pd.DataFrame) -> pd.DataFrame:
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".parquet")
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write CSV, XLSX or Parquet (by extension), atomically: a temporary file, then a rename."""
+def _readable_columns(sheet, frame: pd.DataFrame) -> None:
+    """Columns wide enough for their heading and values (dates otherwise show as ###), capped at
+    50 characters, and the heading row frozen."""
+    sample = frame.head(1000)
+    for number, column in enumerate(frame.columns):
+        values = sample[column]
+        lengths = values.map(lambda v: len(str(v)), na_action="ignore")
+        longest = 12 if pd.api.types.is_datetime64_any_dtype(values) else int(lengths.max()) if lengths.notna().any() else 0
+        sheet.set_column(number, number, min(max(len(str(column)), longest) + 2, 50))
+    sheet.freeze_panes(1, 0)
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, *, inputs=(), mode_from=None) -> None:
+    """Write CSV, XLSX or Parquet (by extension) safely (s75xl/safety): never over one of
+    `inputs`, atomically, with text that would read as a formula made inert; XLSX through XlsxWriter."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in OUTPUT_SUFFIXES:
         raise TableError(f"Cannot write {path}: the name must end in {', '.join(OUTPUT_SUFFIXES)}.")
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
+    safe = neutralise_frame(frame)
+
+    def write(temporary: Path) -> None:
         if suffix == ".xlsx":
-            frame.to_excel(temporary, index=False, engine="openpyxl")
+            with pd.ExcelWriter(temporary, engine="xlsxwriter", date_format="yyyy-mm-dd", datetime_format="yyyy-mm-dd",
+                                engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False,
+                                                           "nan_inf_to_errors": True}}) as writer:
+                safe.to_excel(writer, index=False)
+                _readable_columns(writer.sheets["Sheet1"], safe)
         elif suffix == ".parquet":
-            frame.to_parquet(temporary, index=False)
+            frame.to_parquet(temporary, index=False)  # data for programs, not a sheet: kept as it is
         else:
-            frame.to_csv(temporary, index=False)
-        temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise TableError(f"Cannot write {path}: {exc.strerror}.") from None
+            # CRLF rows (RFC 4180): a carriage return inside a text cell is then quoted, not read as
+            # a row break that would start a new row with "=..."
+            safe.to_csv(temporary, index=False, lineterminator="\r\n")
+
+    write_atomically(path, write, inputs=inputs, mode_from=mode_from)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .safety.messages import clip
 
 PROFILES = ("flat", "linear", "quarterly", "seasonal", "monthly", "cumulative")
 MONTH_COLUMNS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")
@@ -52,7 +53,7 @@ def profiled_target(profile: str, annual: float, month: int, *, baseline: float 
     87.0
     """
     if profile not in PROFILES:
-        raise InputError(f"Unknown target profile {profile!r}; choose from {', '.join(PROFILES)}.")
+        raise InputError(f"Unknown target profile {clip(profile)}; choose from {', '.join(PROFILES)}.")
     if not 1 <= month <= 12:
         raise InputError("The month of the financial year must be 1 to 12.")
     values = None if shape is None else np.asarray(shape, dtype=float)

@@ -31,7 +31,7 @@ import xlwings as xw
 from s75xl import excel_values as X
 from s75xl.assess import assess
 from s75xl.catalogue import Measure, default_catalogue
-from s75xl.errors import MeasureNotFoundError, S75Error
+from s75xl.errors import MeasureNotFoundError, MissingInputError, S75Error
 from s75xl.intervals import confidence_interval
 from s75xl.rates import OK, compute_rates, problem_error
 from s75xl.ratings import (Thresholds, adverse_variance_pct, consecutive_changes, exception_reasons,
@@ -65,7 +65,50 @@ def _run(implementation, *args):
     except S75Error as exc:
         if ON_SERVER:
             raise xw.XlwingsError(str(exc)) from None
+        return [[exc.excel_error]]
+    except Exception as exc:  # noqa: BLE001 - nothing may raise a Python error out to Excel
+        if ON_SERVER:
+            raise xw.XlwingsError(f"These arguments cannot be used ({type(exc).__name__}).") from None
         return [[X.VALUE]]
+
+
+def _broadcast(*arrays, names=("numerator", "denominator")):
+    """The arrays broadcast to one shape; mismatched ranges are one clear error, not numpy's."""
+    try:
+        return np.broadcast_arrays(*arrays)
+    except ValueError:
+        shapes = " and ".join(f"the {n} range is {a.shape[0]}x{a.shape[1] if a.ndim > 1 else 1}"
+                              for n, a in zip(names, arrays))
+        raise S75Error(f"The ranges do not match: {shapes}; give ranges of one shape, or single cells.") from None
+
+
+def _whole(value, name: str, low: int, high: int, default: int) -> int:
+    """A whole-number argument in [low, high] (year_start, decimals), or one clear error."""
+    if X.is_blank(value) and not isinstance(value, float):  # a NaN passed from Python is not a blank cell
+        return default
+    number, bad = X.numbers(value)
+    number = number.ravel()[0] if number.size else np.nan
+    if bad.any() or not np.isfinite(number) or number != int(number) or not low <= number <= high:
+        raise S75Error(f"{name} must be a whole number from {low} to {high}.")
+    return int(number)
+
+
+def _number(value, name: str, default: float, *, low: float = -np.inf) -> float:
+    """A single finite number argument (tolerance, months, annual target), or one clear error."""
+    if X.is_blank(value):
+        return default
+    number, bad = X.numbers(value)
+    number = number.ravel()[0] if number.size else np.nan
+    if bad.any() or not np.isfinite(number) or number < low:
+        raise S75Error(f"{name} must be a number{' of ' + format(low, 'g') + ' or more' if np.isfinite(low) else ''}.")
+    return float(number)
+
+
+def _nonempty(array: np.ndarray, name: str, *, all_blank: bool = False) -> np.ndarray:
+    """The array, unless it is empty (or, with all_blank, holds no number at all: a series of blanks)."""
+    if array.size == 0 or (all_blank and np.isnan(array).all()):
+        raise MissingInputError(f"The {name} range is empty.")
+    return array
 
 
 def _measure(code) -> Measure:
@@ -91,7 +134,8 @@ def _codes_like(code, shape) -> np.ndarray:
 def _counts(numerator, denominator):
     num, bad_n = X.numbers(numerator)
     den, bad_d = X.numbers(denominator)
-    num, den = np.broadcast_arrays(num, den)
+    _nonempty(num, "numerator")
+    num, den = _broadcast(num, den)
     bad = np.broadcast_to(bad_n, num.shape) | np.broadcast_to(bad_d, num.shape)
     return num.copy(), den.copy(), bad
 
@@ -114,11 +158,14 @@ def _rates_by_measure(num, den, codes, months=None):
 
 
 def _series(values) -> np.ndarray:
-    return X.numbers(values)[0].ravel()
+    numbers, bad = X.numbers(values)
+    if bad.any():
+        raise S75Error(f"Value {int(np.flatnonzero(bad.ravel())[0]) + 1} of the series is not a number.")
+    return numbers.ravel()
 
 
 def _spc_frame(values) -> pd.DataFrame:
-    y = _series(values)
+    y = _nonempty(_series(values), "values", all_blank=True)
     return pd.DataFrame({"date": pd.date_range("2000-01-01", periods=y.size, freq="D"), "y": y})
 
 
@@ -132,12 +179,18 @@ def _direction(direction) -> str:
 
 
 def _table(values) -> pd.DataFrame:
-    rows = X.grid(values)
+    rows = _padded(X.grid(values))
     if len(rows) < 2:
         raise S75Error("The table needs a header row and at least one row of data.")
     header = [str(h).strip().lower().replace(" ", "_") for h in rows[0]]
     frame = pd.DataFrame(rows[1:], columns=header)
     return frame.replace({"": None})
+
+
+def _padded(rows: list[list]) -> list[list]:
+    """Rows of one length (a ragged range from Python or Lite gets blanks at the end of short rows)."""
+    width = max((len(r) for r in rows), default=0)
+    return [list(r) + [None] * (width - len(r)) for r in rows]
 
 
 def _excel_dates(column: pd.Series) -> pd.Series:
@@ -155,7 +208,7 @@ def _cells(frame: pd.DataFrame) -> list[list]:
 def _rate(numerator, denominator, measure, months):
     num, den, bad = _counts(numerator, denominator)
     codes = _codes_like(measure, num.shape)
-    months_value = None if X.is_blank(months) else X.numbers(months)[0].ravel()[0]
+    months_value = None if X.is_blank(months) else _number(months, "months", 12, low=1)
     if codes.size == 1 or len(set(codes.ravel())) == 1:
         _measure(codes.ravel()[0])  # one code for every cell: a bad one fails the formula, with its reason
     values, problems, unknown = _rates_by_measure(num, den, codes, months_value)
@@ -174,9 +227,10 @@ def ascof_rate(numerator, denominator, measure, months=None):
 
 def _round(value, measure_or_decimals):
     values, bad = X.numbers(value)
-    decimals_cell = X.grid(measure_or_decimals)[0][0]
+    _nonempty(values, "value")
+    decimals_cell = X.grid(measure_or_decimals)[0][0] if X.grid(measure_or_decimals) else None
     if isinstance(decimals_cell, (int, float)) and not isinstance(decimals_cell, bool):
-        decimals = int(decimals_cell)
+        decimals = _whole(decimals_cell, "The number of decimal places", -15, 15, 1)
     else:
         decimals = _measure(measure_or_decimals).decimals
     return X.with_errors(round_half_away(values, decimals), bad=bad)
@@ -241,16 +295,20 @@ def ascof_reason(numerator, denominator, measure):
         return _reason(numerator, denominator, measure)
     except S75Error as exc:
         return [[str(exc)]]
+    except Exception as exc:  # noqa: BLE001 - nothing may raise a Python error out to Excel
+        return [[f"These arguments cannot be used ({type(exc).__name__})."]]
 
 
 # ---------------------------------------------------------------- targets and ratings
 
 def _target(measure, annual_target, baseline, period, profile, year_start, shape):
     _measure(measure)
-    annual = X.numbers(annual_target)[0].ravel()[0]
-    base = None if X.is_blank(baseline) else X.numbers(baseline)[0].ravel()[0]
+    if X.is_blank(annual_target):
+        raise MissingInputError("The annual target is needed.")
+    annual = _number(annual_target, "The annual target", np.nan)
+    base = None if X.is_blank(baseline) else _number(baseline, "The baseline", np.nan)
     profile_name = (X.texts(profile)[0][0] or "linear").lower()
-    start = 4 if X.is_blank(year_start) else int(X.numbers(year_start)[0].ravel()[0])
+    start = _whole(year_start, "year_start (the month the financial year starts)", 1, 12, 4)
     months_shape = None if shape is None or all(X.is_blank(c) for r in X.grid(shape) for c in r) else _series(shape)
     out = []
     for row in X.grid(period):
@@ -282,8 +340,9 @@ def _rag(value, target, measure_or_polarity, tolerance):
     polarity = _polarity(measure_or_polarity)
     values, bad_v = X.numbers(value)
     targets, bad_t = X.numbers(target)
-    values, targets = np.broadcast_arrays(values, targets)
-    tol = 5.0 if X.is_blank(tolerance) else float(X.numbers(tolerance)[0].ravel()[0])
+    _nonempty(values, "value")
+    values, targets = _broadcast(values, targets, names=("value", "target"))
+    tol = _number(tolerance, "The tolerance (a % worse than target)", 5.0, low=0)
     ratings = rag(values, targets, np.full(values.shape, polarity, dtype=object), tol)
     bad = np.broadcast_to(bad_v, values.shape) | np.broadcast_to(bad_t, values.shape)
     return [[X.VALUE if b else (r or "") for r, b in zip(row, brow)] for row, brow in zip(ratings, bad)]
@@ -301,7 +360,7 @@ def ascof_rag(value, target, measure_or_polarity, tolerance=5):
 
 def _exception(values, targets, measure_or_polarity):
     polarity = _polarity(measure_or_polarity)
-    series = pd.Series(_series(values))
+    series = pd.Series(_nonempty(_series(values), "values", all_blank=True))
     target_values = np.broadcast_to(_series(targets), series.shape) if X.grid(targets) != [[None]] else np.full(series.shape, np.nan)
     run = int(consecutive_changes(series, polarity).iloc[-1])
     value, target = series.iloc[-1], float(target_values[-1])
@@ -325,7 +384,7 @@ def _rating(values, targets, polarities):
     tgts, _ = X.numbers(targets)
     pols = np.array([[POLARITY_WORDS.get(str(p).lower(), None) or (_polarity(p) if p else "none")
                       for p in row] for row in X.texts(polarities)], dtype=object)
-    vals, tgts, pols = np.broadcast_arrays(vals, tgts, pols)
+    vals, tgts, pols = _broadcast(vals, tgts, pols, names=("values", "targets", "polarities"))
     frame = pd.DataFrame({"area": "", "measure": np.arange(vals.size), "period_start": 0,
                           "rag": rag(vals.ravel(), tgts.ravel(), pols.ravel())})
     rating = overall_rating(frame)
@@ -424,7 +483,9 @@ def spc_assurance(values, target, direction="increase"):
 # ---------------------------------------------------------------- whole tables (the fast path)
 
 def _rates_table(table):
-    rows = X.grid(table)
+    rows = _padded(X.grid(table))
+    if len(rows) < 2:
+        raise S75Error("ASCOF_RATES needs a header row and at least one row of data.")
     header = [str(h).strip().lower() for h in rows[0]]
     for column in ("measure", "numerator"):
         if column not in header:

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..errors import CatalogueError, MeasureNotFoundError
 from .codes import code_key, financial_year_start, looks_like_ascof_code
+from ..safety.messages import clip
 from .schema import Measure, build_measure
 
 try:  # Python 3.11+
@@ -165,6 +166,10 @@ def _read_toml(path: Path) -> tuple[dict, list[dict]]:
         raise CatalogueError(f"catalogue file {path} does not exist.") from None
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"catalogue file {path} is not valid TOML: {exc}.") from None
+    except UnicodeDecodeError:
+        raise CatalogueError(f"catalogue file {path} is not UTF-8 text.") from None
+    except IsADirectoryError:
+        raise CatalogueError(f"catalogue file {path} is a folder, not a file.") from None
     entries = data.get("measure", [])
     if not isinstance(entries, list):
         raise CatalogueError(f"catalogue file {path}: 'measure' must be a list of [[measure]] tables.")
@@ -180,6 +185,8 @@ def _read_csv(path: Path) -> tuple[dict, list[dict]]:
         raise CatalogueError(f"catalogue file {path} does not exist.") from None
     except UnicodeDecodeError:
         raise CatalogueError(f"catalogue file {path} is not UTF-8 text.") from None
+    except (csv.Error, IsADirectoryError) as exc:
+        raise CatalogueError(f"catalogue file {path} cannot be read as CSV ({type(exc).__name__}).") from None
     entries = []
     for row in rows:
         entry: dict[str, Any] = {}
@@ -205,6 +212,11 @@ def _read_csv(path: Path) -> tuple[dict, list[dict]]:
 def _read_entries(path: Path) -> tuple[str, list[dict]]:
     reader = _read_csv if path.suffix.lower() == ".csv" else _read_toml
     header, entries = reader(path)
+    if not isinstance(header["framework"], dict) or not isinstance(header["defaults"], dict):
+        raise CatalogueError(f"catalogue file {path}: 'framework' and 'defaults' must be tables.")
+    for position, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise CatalogueError(f"catalogue file {path}, entry #{position}: must be a [[measure]] table.")
     kind = header["framework"].get("kind", "local")
     defaults = dict(header["defaults"])
     return kind, [{**defaults, **e} for e in entries]
@@ -215,10 +227,19 @@ def load_catalogue(extra_files: Iterable[str | os.PathLike] = (), *, shipped: bo
     merged: dict[str, tuple[dict, str, int, str]] = {}
     paths = [SHIPPED_DIR / f for f in SHIPPED_FILES] if shipped else []
     paths += [Path(p) for p in extra_files]
-    for path in paths:
+    for number, path in enumerate(paths):
         kind, entries = _read_entries(path)
+        if kind == "ascof" and number >= (len(SHIPPED_FILES) if shipped else 0):
+            raise CatalogueError(f"catalogue file {path}: only the shipped catalogue may declare itself ASCOF "
+                                 "(kind = \"ascof\"); a council's own measures are local.")
+        in_file: set[str] = set()
         for position, entry in enumerate(entries, start=1):
             ident = entry.get("id")
+            if isinstance(ident, str) and ident.strip() in in_file:
+                raise CatalogueError(f"catalogue file {path}, entry #{position}: the id {clip(ident.strip())} appears "
+                                     "twice in this file; keep one.")
+            if isinstance(ident, str):
+                in_file.add(ident.strip())
             if isinstance(ident, str) and ident.strip() in merged:
                 previous, _, _, previous_kind = merged[ident.strip()]
                 merged[ident.strip()] = ({**previous, **entry}, str(path), position, previous_kind)

@@ -36,7 +36,7 @@ def financial_year_start(year: str | int) -> int:
     """
     match = _YEAR.match(str(year))
     if not match:
-        raise ValueError(f"{year!r} is not a financial year such as 2016-17")
+        raise ValueError(f"{str(year)[:60]!r} is not a financial year such as 2016-17")
     start = int(match.group(1))
     if match.group(2):
         end = int(match.group(2))

@@ -109,7 +109,7 @@ def build_measure(entry: dict[str, Any], *, origin: str, position: int, kind: st
 
     unit = entry["unit"]
     if unit not in UNITS:
-        raise fail(f"field 'unit' must be one of {', '.join(UNITS)}, not {unit!r}")
+        raise fail(f"field 'unit' must be one of {', '.join(UNITS)}, not {str(unit)[:60]!r}")
     if entry["polarity"] not in POLARITIES:
         raise fail(f"field 'polarity' must be one of {', '.join(POLARITIES)}, not {entry['polarity']!r}")
     if entry["frequency"] not in FREQUENCIES:
@@ -118,7 +118,7 @@ def build_measure(entry: dict[str, Any], *, origin: str, position: int, kind: st
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
         raise fail("field 'decimals' must be a whole number from 0 to 6")
     multiplier = entry.get("multiplier", UNITS[unit].default_multiplier)
-    if isinstance(multiplier, bool) or not isinstance(multiplier, (int, float)) or multiplier <= 0:
+    if isinstance(multiplier, bool) or not isinstance(multiplier, (int, float)) or not 0 < multiplier < float("inf"):
         raise fail("field 'multiplier' must be a positive number")
     if UNITS[unit].needs_denominator and not entry["denominator"].strip():
         raise fail(f"field 'denominator' is empty, but unit {unit!r} needs a denominator")
@@ -133,7 +133,7 @@ def build_measure(entry: dict[str, Any], *, origin: str, position: int, kind: st
                           ("year_summary", YEAR_SUMMARIES)):
         value = entry.get(name, "")
         if value and value not in allowed:
-            raise fail(f"field {name!r} must be one of {', '.join(allowed)}, not {value!r}")
+            raise fail(f"field {name!r} must be one of {', '.join(allowed)}, not {str(value)[:60]!r}")
     if entry.get("computed_column", "") not in ("", "value", "numerator"):
         raise fail("field 'computed_column' must be 'value' or 'numerator'")
     if entry.get("computed_column") and not entry.get("computed_from"):

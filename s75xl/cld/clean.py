@@ -50,10 +50,27 @@ class Findings:
             quality.note(*finding)
 
 
+OLDEST_DAYS = 120 * 366  # a birth more than 120 years before the event is a typing error (1801 for 1981)
+
+
+def _plausible_births(births: pd.Series, starts: pd.Series, quality: DataQuality) -> pd.Series:
+    """Dates of birth after the event (2090) or over 120 years before it (1801) are reported as
+    invalid and treated as blank, so the person is not put in an age band by a typing error."""
+    born = births.to_numpy().astype("datetime64[D]")
+    start = starts.to_numpy().astype("datetime64[D]")
+    with np.errstate(invalid="ignore"):
+        wrong = ~np.isnat(born) & ~np.isnat(start) & ((born > start) | ((start - born).astype(np.int64) > OLDEST_DAYS))
+    if not wrong.any():
+        return births
+    quality.note("invalid", FIELDS["date_of_birth"], wrong)
+    return births.mask(pd.Series(wrong, index=births.index))
+
+
 def clean(raw: pd.DataFrame, quality: DataQuality, person_id_rule: str) -> pd.DataFrame:
     """The events table from the raw rows of every file (columns named as in fields.USED)."""
+    invalid_nhs: list[np.ndarray] = []
     decoders = {"person": lambda: person_numbers(raw["nhs_number"], raw["la_code"], raw["la_person_unique_identifier"],
-                                                 person_id_rule)}
+                                                 person_id_rule, invalid_nhs)}
     decoders |= {name: lambda name=name: parse_dates(raw[name]) for name in DATES}
     decoders |= {name: lambda name=name: normalise_codes(raw[name], name) for name in CODED_FIELDS}
     first = ("person", *FIRST_NEEDED)  # decoded first: the person and event rules need only these
@@ -76,6 +93,8 @@ def clean(raw: pd.DataFrame, quality: DataQuality, person_id_rule: str) -> pd.Da
     for name, (values, bad) in decoded.items():
         columns[name] = values
         quality.note("invalid", FIELDS[name], bad.to_numpy())
+    quality.note("invalid", FIELDS["nhs_number"], invalid_nhs[0])
+    columns["date_of_birth"] = _plausible_births(columns["date_of_birth"], columns["event_start_date"], quality)
     for name in LOCAL_CODES:
         columns[name] = raw[name].astype("category")
     _report_missing(columns, quality)

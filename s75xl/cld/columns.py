@@ -130,6 +130,15 @@ def normalise_codes(column: pd.Series, field: str) -> tuple[pd.Series, pd.Series
 
 def _nhs_numbers(values: pd.Series) -> np.ndarray:
     """Valid NHS numbers (10 digits once spaces are removed) as integers; -1 for none or invalid."""
+    return _not_repeated(_nhs_digits(values))
+
+
+def _not_repeated(numbers: np.ndarray) -> np.ndarray:
+    """0000000000, 1111111111 ... 9999999999 are placeholders: linking by them would merge people."""
+    return np.where((numbers >= 0) & (numbers % 1111111111 == 0), -1, numbers)
+
+
+def _nhs_digits(values: pd.Series) -> np.ndarray:
     if pd.api.types.is_integer_dtype(values.dtype):  # the CSV reader parsed them: -1 is blank
         numbers = values.to_numpy()
         return np.where((numbers >= 10**9) & (numbers < 10**10), numbers, -1)
@@ -146,6 +155,15 @@ def _nhs_numbers(values: pd.Series) -> np.ndarray:
     return pc.fill_null(numbers, -1).to_numpy()
 
 
+def nhs_number_findings(values: pd.Series, valid: np.ndarray) -> np.ndarray:
+    """Rows whose NHS number is written but unusable (not ten digits, or one digit repeated, as
+    0000000000): such rows are linked by the local ID instead, and reported as invalid."""
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return (values.to_numpy() != -1) & (valid < 0)
+    written = values.astype("string[pyarrow]").str.strip().fillna("").to_numpy(dtype=object) != ""
+    return written & (valid < 0)
+
+
 def _local_keys(la_code: pd.Series, local_id: pd.Series, rows: np.ndarray) -> np.ndarray:
     """A number for each distinct (LA code, local person ID) on the given rows; -1 where blank."""
     local = local_id.iloc[rows].astype("string[pyarrow]").str.strip()
@@ -159,7 +177,7 @@ def _local_keys(la_code: pd.Series, local_id: pd.Series, rows: np.ndarray) -> np
 
 
 def person_numbers(nhs_number: pd.Series, la_code: pd.Series, local_id: pd.Series,
-                   rule: str) -> tuple[np.ndarray, np.ndarray]:
+                   rule: str, invalid_out: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each row's person as a plain number (-1 where it has none), and a mask of rows the NHSE
     rule drops (a local ID that also appears with an NHS number).
 
@@ -168,6 +186,8 @@ def person_numbers(nhs_number: pd.Series, la_code: pd.Series, local_id: pd.Serie
     The identifiers themselves go no further than this function.
     """
     nhs = _nhs_numbers(nhs_number)
+    if invalid_out is not None:  # the rows for the data-quality report (clean.py)
+        invalid_out.append(nhs_number_findings(nhs_number, nhs))
     person = nhs.copy()
     nhse_dropped = np.zeros(len(nhs), bool)
     offset = int(nhs.max()) + 1 if len(nhs) else 0  # local keys are numbered above every NHS number

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..catalogue import default_catalogue
 from ..errors import S75Error
+from ..safety.messages import clip
 from ..intervals import confidence_interval
 from ..local_extracts import cpa_measures, mha_measures, read_mapping
 from ..populations import population_for, read_populations
@@ -101,7 +102,7 @@ def _support_reason(psr: str | None) -> str | None:
         return None
     found = LOOKUPS["primary_support_reason"].get(value_key(psr))
     if found is None:
-        raise S75Error(f"{psr!r} is not a CLD primary support reason; use one of: {', '.join(PRIMARY_SUPPORT_REASON)}.")
+        raise S75Error(f"{clip(psr)} is not a CLD primary support reason; use one of: {', '.join(PRIMARY_SUPPORT_REASON)}.")
     return found
 
 

@@ -25,8 +25,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
 from ..errors import S75Error
+from ..safety.messages import arrow_reason, first_ragged_line
 from .parallel import run_all
 
+LARGEST_BLOCK = 1 << 30
 BLOCK_SIZE = 4 << 20  # Arrow parses blocks in parallel; 1 to 4 MiB measured alike here, 8 MiB slower
 
 
@@ -49,7 +51,9 @@ def read_csv(path: Path, choose: Callable[[list[str]], dict[str, str]], encoded:
     integers (-1 where blank) when every value in the file is plain digits with no leading zero
     to lose, which is the usual case and saves building a million strings; otherwise they are
     read as text like the rest."""
-    for encoding in ("utf-8", "cp1252"):
+    with path.open("rb") as handle:
+        utf16 = handle.read(2) in (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode text" and some exports
+    for encoding in ("utf-16",) if utf16 else ("utf-8", "cp1252"):
         try:
             line = _first_line(path, encoding)
         except UnicodeDecodeError:
@@ -76,7 +80,9 @@ def read_csv(path: Path, choose: Callable[[list[str]], dict[str, str]], encoded:
         except pa.ArrowInvalid as exc:
             if "UTF8" in str(exc) and encoding == "utf-8":
                 continue
-            raise S75Error(f"The CLD file {path} cannot be read as a table ({str(exc).splitlines()[0].rstrip('.')}).") from None
+            line = first_ragged_line(path, delimiter, encoding)  # Arrow's own message quotes the row: never echoed
+            where = f", line {line:,}" if line else ""
+            raise S75Error(f"The CLD file {path}{where} cannot be read as a table ({arrow_reason(exc)}).") from None
         columns = run_all([lambda column=column: _to_pandas(table.column(column)) for column in wanted.values()])
         return pd.DataFrame(dict(zip(wanted, columns)), copy=False)
     raise S75Error(f"The CLD file {path} is neither UTF-8 nor Windows-1252 text.")
@@ -86,8 +92,18 @@ def _read(path: Path, wanted: dict[str, str], encoded: Collection[str], numbers:
     types = {column: pa.int64() if field in numbers else
              pa.dictionary(pa.int32(), pa.large_string()) if field in encoded else pa.large_string()
              for field, column in wanted.items()}
-    return arrow_csv.read_csv(path, **options, convert_options=arrow_csv.ConvertOptions(
-        include_columns=list(wanted.values()), column_types=types, strings_can_be_null=True))
+    convert = arrow_csv.ConvertOptions(include_columns=list(wanted.values()), column_types=types, strings_can_be_null=True)
+    try:
+        return arrow_csv.read_csv(path, **options, convert_options=convert)
+    except pa.ArrowInvalid as exc:
+        if "straddl" not in str(exc):
+            raise
+    # A value longer than a block (a huge note in a column s75xl never reads) must not make the
+    # file unreadable: read again in one block as big as the file, up to LARGEST_BLOCK.
+    read = options["read_options"]
+    block = min(max(path.stat().st_size + 1, 2 * BLOCK_SIZE), LARGEST_BLOCK)
+    bigger = {**options, "read_options": arrow_csv.ReadOptions(encoding=read.encoding, block_size=block)}
+    return arrow_csv.read_csv(path, **bigger, convert_options=convert)
 
 
 def _keeps_digits(table: pa.Table, wanted: dict[str, str], numbers: dict[str, int]) -> bool:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..catalogue.codes import financial_year_start
 from ..errors import S75Error
+from ..safety.messages import clip
 from ..targets import financial_year_of
 
 
@@ -49,7 +50,7 @@ def parse_period(text: str) -> Period:
         if 1 <= second <= 12:
             start = pd.Timestamp(first, second, 1)
             return Period(value, start, _month_end(start))
-    raise S75Error(f"{text!r} is not a period: use 2024-25, 2024-09, Q2-2024-25 or rolling-12:2025-03.")
+    raise S75Error(f"{clip(text)} is not a period: use 2024-25, 2024-09, Q2-2024-25 or rolling-12:2025-03.")
 
 
 def months_of(period: Period) -> list[Period]:

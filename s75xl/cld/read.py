@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import S75Error
+from ..safety.zipguard import check_file
 from .clean import clean
 from .csv_file import read_csv
 from .fields import FIELDS, IDENTIFIERS, LOCAL_CODES, REQUIRED, USED
@@ -39,13 +40,18 @@ HEADER_LOOKUP = {header_key(n): n for n in FIELDS} | {header_key(s): n for n, s 
 
 
 def _fields_of(headers: Iterable[str], path: Path) -> dict[str, str]:
-    """The file's column for each field s75xl uses (the first, if two spellings appear); one
-    clear error naming what is missing when the file is not a CLD extract."""
+    """The file's column for each field s75xl uses; one clear error naming what is missing when
+    the file is not a CLD extract, or naming both columns when a field has two (one of them a
+    decoy or a stale copy: s75xl will not guess which is meant)."""
     found: dict[str, str] = {}
-    for header in headers:
+    where: dict[str, int] = {}
+    for number, header in enumerate(headers, start=1):
         name = HEADER_LOOKUP.get(header_key(header))
-        if name in USED and name not in found:
-            found[name] = header
+        if name in USED and name in found:
+            raise S75Error(f"The CLD file {path} has two columns for {FIELDS[name]!r} (columns {where[name]} and "
+                           f"{number}); remove one so that s75xl cannot read the wrong one.")
+        if name in USED:
+            found[name], where[name] = header, number
     missing = [FIELDS[c] for c in REQUIRED if c not in found]
     if not any(c in found for c in IDENTIFIERS):
         missing.append("NHS Number or LA Person Unique Identifier")
@@ -57,6 +63,7 @@ def _fields_of(headers: Iterable[str], path: Path) -> dict[str, str]:
 def _read_table(path: Path) -> pd.DataFrame:
     """An XLSX or Parquet file, with its columns renamed to s75xl's fields."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_file(path, "CLD file")  # size, ratio and cell limits: s75xl/safety/zipguard.py
         frame = pd.read_excel(path, dtype=object, engine="openpyxl")
     else:
         frame = pd.read_parquet(path)

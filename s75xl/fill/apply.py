@@ -16,6 +16,8 @@ from ..xlsx.styles import Styles
 from ..xlsx.workbook import set_full_calc_on_load, sheet_parts
 from ..catalogue import default_catalogue
 from ..errors import S75Error
+from ..safety.outputs import check_output, write_atomically
+from ..safety.zipguard import xml_refusal
 from ..xlsx.values import sheet_values
 from .layout import Layout, _sheet, find, is_percent_format
 from .linked import with_linked_measures
@@ -66,7 +68,16 @@ def read_layout_sheet(package: Package, layout: Layout) -> tuple[dict[str, list[
     wanted = _sheet(layout, list(parts))
     with warnings.catch_warnings():  # openpyxl's parser only reads here: the parts it cannot model are not lost
         warnings.simplefilter("ignore", UserWarning)
-        grid[wanted], formats = sheet_values(package, parts[wanted])
+        try:
+            grid[wanted], formats = sheet_values(package, parts[wanted])
+        except S75Error:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged or hostile sheet: one sentence, never a traceback
+            refusal = xml_refusal(exc, package.path)
+            if refusal is not None:
+                raise refusal from None
+            raise TemplateError(f"The template {package.path} is damaged or not a workbook s75xl can read "
+                                f"({type(exc).__name__}).") from None
     return grid, {ref for ref, code in formats.items() if is_percent_format(code)}
 
 
@@ -82,6 +93,8 @@ def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame |
     if same and not in_place:
         raise TemplateError(f"The output {out} is the template itself; choose another name, or use the in-place "
                             "option, which keeps a backup.")
+    sources = [results.attrs.get("source"), None if targets is None else targets.attrs.get("source"), layout]
+    check_output(out, sources if same else [template, *sources])
     package = Package.open(template)
     chosen = Layout.load(layout or default_layout(template))
     grid, percent_cells = read_layout_sheet(package, chosen)
@@ -95,5 +108,5 @@ def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame |
     if same:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         shutil.copy2(template, template.with_name(f"{template.stem}.backup-{stamp}{template.suffix}"))
-    package.save(out)
+    write_atomically(out, package.save, inputs=sources if same else [template, *sources], mode_from=template)
     return report

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..assess import assess
 from ..catalogue import default_catalogue
+from ..safety.formulas import neutralise
 from ..xlsx.styles import RAG_COLOURS
 from .layout import Layout, find
 from .linked import with_linked_measures
@@ -45,7 +46,7 @@ def apply_to_book(book, writes: list[CellWrite], *, rag_fill: bool = True) -> No
     """Write each planned cell into the Book: its value, and its RAG colour as the cell fill."""
     for write in writes:
         target = book.sheets[write.sheet].range(write.ref)
-        value = write.value
+        value = neutralise(write.value)  # xlwings would enter "=..." text as a live formula
         if isinstance(value, pd.Timestamp):
             value = value.to_pydatetime()
         target.value = value if not isinstance(value, dt.date) or isinstance(value, dt.datetime) else \

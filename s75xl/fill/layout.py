@@ -72,6 +72,11 @@ class Layout:
             raise LayoutError(f"The layout file {path} does not exist.") from None
         except tomllib.TOMLDecodeError as exc:
             raise LayoutError(f"The layout file {path} is not valid TOML: {exc}.") from None
+        except UnicodeDecodeError:
+            raise LayoutError(f"The layout file {path} is not UTF-8 text (is it a layout file?).") from None
+        except IsADirectoryError:
+            raise LayoutError(f"The layout file {path} is a folder, not a file.") from None
+        _check_types(data, path)
         known = {"name", "sheet", "sheet_contains", "header", "periods", "rolling", "id_prefix", "columns", "rows",
                  "measures", "percent_cells"}
         for key in data:
@@ -92,6 +97,36 @@ class Layout:
         return cls(path, data.get("name", path.stem), data.get("sheet"), data.get("sheet_contains"), list(header),
                    periods, data.get("rolling"), data.get("id_prefix", ""), columns,
                    data.get("rows", {}).get("counts"), dict(data.get("measures", {})), percent_cells)
+
+
+def _check_types(data: dict, path: Path) -> None:
+    """Each setting of the type the layout format documents, in one sentence naming it."""
+    def fail(key: str, wanted: str) -> LayoutError:
+        return LayoutError(f"The layout file {path}: {key!r} must be {wanted}.")
+
+    def texts(value) -> bool:
+        return isinstance(value, str) or (isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value))
+
+    for key in ("name", "sheet", "sheet_contains", "periods", "id_prefix"):
+        if key in data and not isinstance(data[key], str):
+            raise fail(key, "text")
+    if "header" in data and not texts(data["header"]):
+        raise fail("header", "a heading or a list of headings")
+    rolling = data.get("rolling")
+    if rolling is not None and (isinstance(rolling, bool) or not isinstance(rolling, int) or not 1 <= rolling <= 120):
+        raise fail("rolling", "a whole number of periods from 1 to 120")
+    for key in ("columns", "rows", "measures"):
+        if key in data and not isinstance(data[key], dict):
+            raise fail(key, "a table")
+    for name, aliases in data.get("columns", {}).items():
+        if not texts(aliases):
+            raise fail(f"columns.{name}", "a heading or a list of headings")
+    counts = data.get("rows", {}).get("counts")
+    if counts is not None and (isinstance(counts, bool) or not isinstance(counts, int) or not 1 <= counts <= 100):
+        raise fail("rows.counts", "a whole number of rows from 1 to 100")
+    for label, measure in data.get("measures", {}).items():
+        if not isinstance(measure, str):
+            raise fail(f"measures.{label[:60]}", "a measure code")
 
 
 def _text(value) -> str:
@@ -259,6 +294,23 @@ def read_template(path: str | Path, layout: Layout | None = None) -> tuple[dict[
             return grid, percent
     finally:
         book.close()
+
+
+def read_template_grid(path: str | Path, layout: Layout) -> tuple[dict[str, list[list]], set[str]]:
+    """`read_template`, with whatever openpyxl or defusedxml raise for a damaged or hostile file
+    turned into one sentence (the zip limits were already checked when the package was opened)."""
+    from ..safety.zipguard import xml_refusal
+    from ..xlsx.package import TemplateError
+
+    try:
+        return read_template(path, layout)
+    except S75Error:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
+        refusal = xml_refusal(exc, path)
+        if refusal is not None:
+            raise refusal from None
+        raise TemplateError(f"The template {path} is damaged or not a workbook s75xl can read ({type(exc).__name__}).") from None
 
 
 def month_heading_like(example, year: int, month: int):

@@ -27,11 +27,19 @@ from .workbook import KINDS, write_workbook
 __all__ = ["KINDS", "write_output", "write_workbook"]
 
 
-def write_output(frame: pd.DataFrame, out: str | Path, kind: str, notes: dict[str, str] | None = None) -> None:
-    """Write `frame` to `out`: a formatted workbook for .xlsx, else the plain table writer."""
+def write_output(frame: pd.DataFrame, out: str | Path, kind: str, notes: dict[str, str] | None = None, *,
+                 inputs=(), mode_from=None) -> None:
+    """Write `frame` to `out`: a formatted workbook for .xlsx, else the plain table writer; never
+    over one of `inputs`, atomically, with text that would read as a formula made inert."""
     if Path(out).suffix.lower() == ".xlsx":
-        write_workbook(frame, out, kind, notes or {})
+        from ..safety.formulas import neutralise_frame
+        from ..safety.outputs import write_atomically
+
+        safe = neutralise_frame(frame)
+        safe.attrs = dict(frame.attrs)
+        write_atomically(out, lambda temporary: write_workbook(safe, temporary, kind, notes or {}),
+                         inputs=inputs, mode_from=mode_from)
     else:
         from ..tables import write_table
 
-        write_table(frame, out)
+        write_table(frame, out, inputs=inputs, mode_from=mode_from)

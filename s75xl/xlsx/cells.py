@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
+from ..safety.formulas import neutralise
 from .package import TemplateError
 
 ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
@@ -119,4 +120,5 @@ def _cell_xml(ref: str, value, style: int) -> str:
             raise TemplateError(f"Cannot write {value} to cell {ref}.")
         text = repr(float(value)) if isinstance(value, float) else str(value)
         return f'<c r="{ref}"{s}><v>{text.removesuffix(".0") if text.endswith(".0") else text}</v></c>'
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+    text = neutralise(str(value))  # text from input never reads as a formula (s75xl/safety/formulas.py)
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'

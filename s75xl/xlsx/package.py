@@ -22,6 +22,7 @@ import zlib
 from pathlib import Path
 
 from ..errors import S75Error
+from ..safety.zipguard import check_archive, check_parts
 from .zipcopy import ZipCopyError, write_zip
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted (password-protected) OOXML and old .xls files
@@ -60,9 +61,10 @@ class Package:
             raise TemplateError(f"The template {path} is not an Excel .xlsx or .xlsm file.")
         try:
             with zipfile.ZipFile(path) as archive:
+                check_archive(path, archive)  # size, ratio, entry and name limits: s75xl/safety/zipguard.py
                 infos = {info.filename: info for info in archive.infolist()}
                 comment = archive.comment
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:  # zlib: a corrupt part's head
             raise TemplateError(f"The template {path} is damaged ({exc}).") from None
         if "xl/workbook.xml" not in infos:
             raise TemplateError(f"The template {path} is a zip file but not an Excel workbook (no xl/workbook.xml).")
@@ -80,7 +82,9 @@ class Package:
         if name not in self._read:
             try:
                 with zipfile.ZipFile(self.path) as archive:
-                    self._read[name] = archive.read(self.infos[name])
+                    data = archive.read(self.infos[name])
+                check_parts(self.path, {name: data})  # cell limits on each sheet as it is first read
+                self._read[name] = data
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:  # bad CRC, corrupt or truncated data
                 raise TemplateError(f"The template {self.path} is damaged ({exc}).") from None
         return self._read[name]

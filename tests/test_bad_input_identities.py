@@ -1,0 +1,105 @@
+"""No personal data leaves the engine: the whole demo, every command on its files and every error
+path, with every output file and every message scanned for the synthetic people's names, NHS
+numbers and local IDs (DESIGN.md: client-level data never leaves the engine)."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import zipfile
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pandas as pd
+
+from s75xl.cli import main
+
+from .bad_input_kit import DASHBOARD, LAYOUT, edit_csv
+from .test_bad_input_catalogue import CASES
+
+
+def identities(cld: Path) -> set[str]:
+    frame = pd.read_csv(cld, dtype=str)
+    found = set(frame["NHS Number"].dropna()) | set(frame["LA Person Unique Identifier"].dropna())
+    found |= set((frame["First Name"] + " " + frame["Last Name"]).dropna())
+    found |= set(frame["Last Name"].dropna()) - {"Wilson"}  # "Wilson" is also the score interval's name
+    found |= set(frame["Date of Birth"].dropna())
+    return {f for f in found if len(f) >= 5}
+
+
+def text_of(path: Path) -> str:
+    """A file's text as a reader would see it; for a workbook, every XML part."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    return path.read_bytes().decode("utf-8", "replace")
+
+
+def capture(folder: Path, argv: list[str]) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            main(argv)
+    finally:
+        os.chdir(cwd)
+    return out.getvalue() + err.getvalue()
+
+
+def test_the_demo_and_every_command_and_error_path_leak_no_identity(tmp_path):
+    demo = tmp_path / "demo"
+    messages = [capture(tmp_path, ["demo", "--out", str(demo)])]
+    inputs = {p.name for p in demo.iterdir()} - {"results.csv", "targets.csv", "assessed.csv"}
+    people = identities(demo / "cld.csv")
+    assert len(people) > 100
+    shutil.copy(DASHBOARD, demo / "dashboard.xlsx")
+    shutil.copy(LAYOUT, demo / "dashboard.layout.toml")
+    inputs |= {"dashboard.xlsx", "dashboard.layout.toml"}
+    runs = [
+        ["check", "cld.csv", "--out", "report.csv"],
+        ["check", "cld.csv", "--out", "report.xlsx"],
+        ["compute", "cld.csv", "--period", "2024-25", "--period", "2024-09", "--population", "population.csv",
+         "--mha", "mha_log.csv", "--cpa", "cpa_extract.csv", "--out", "computed.xlsx"],
+        ["assess", "results.csv", "--targets", "targets.csv", "--out", "assessed2.xlsx"],
+        ["fill", "dashboard.xlsx", "--results", "results.csv", "--out", "filled.xlsx"],
+    ]
+    for argv in runs:
+        messages.append(capture(demo, argv))
+    # error paths on the identity-bearing files: rows that Arrow, dates and codes refuse
+    bad = demo / "bad"
+    bad.mkdir()
+    frame = pd.read_csv(demo / "cld.csv", dtype=str)
+    frame.iloc[:40].assign(**{"Event Start Date": frame["First Name"], "Gender": frame["Last Name"],
+                              "Date of Birth": frame["NHS Number"], "LA Code": frame["Postcode"]}).to_csv(bad / "mixed.csv", index=False)
+    with open(bad / "ragged.csv", "w") as handle:
+        handle.write((demo / "cld.csv").read_text())
+        handle.write(",".join(frame.iloc[3].fillna("").tolist() + ["extra", "fields"]) + "\n")
+    for argv in (["check", "bad/mixed.csv", "--out", "bad/report.csv"], ["check", "bad/ragged.csv"],
+                 ["compute", "bad/mixed.csv", "--out", "bad/r.csv"], ["compute", "bad/ragged.csv", "--out", "bad/r.csv"],
+                 ["assess", "cld.csv", "--out", "bad/a.csv"], ["fill", "dashboard.xlsx", "--results", "cld.csv", "--out", "bad/f.xlsx"],
+                 ["compute", "cld.csv", "--population", "cld.csv", "--out", "bad/r2.csv"],
+                 ["compute", "cld.csv", "--mha", "cld.csv", "--out", "bad/r3.csv"],
+                 ["compute", "cld.csv", "--cpa", "cld.csv", "--out", "bad/r4.csv"],
+                 ["--catalogue", "cld.csv", "measures"], ["info", frame.iloc[0]["NHS Number"]],
+                 ["rate", frame.iloc[0]["First Name"], "5", "1C(1A)"]):
+        messages.append(capture(demo, argv))
+    written = [p for p in demo.rglob("*") if p.is_file() and p.name not in inputs and p.parent.name != "bad" or
+               (p.parent.name == "bad" and p.name not in {"mixed.csv", "ragged.csv"})]
+    assert len(written) >= 8
+    leaks = {}
+    for source, text in [*((f"message {i}", m) for i, m in enumerate(messages)), *((p.name, text_of(p)) for p in written)]:
+        found = [p for p in people if p in text]
+        if found:
+            leaks[source] = found[:3]
+    assert not leaks, leaks
+
+
+def test_every_catalogue_case_was_scanned_for_identities():
+    """The bad-input catalogue's runner scans every case's messages (bad_input_kit.run); this keeps it honest."""
+    import inspect
+
+    from . import bad_input_kit
+
+    assert "leaked" in inspect.getsource(bad_input_kit.run) and len(CASES) >= 80
