@@ -21,6 +21,7 @@ from .rates import rate
 from .rounding import round_half_away
 from .ratings import Thresholds, adverse_variance_pct, compare_to, consecutive_changes, exception_reasons, rag
 from .spc import assurance_type, spc, variation_icon
+from .spc_options import SPCOptions
 from .tables import TableError, normalise_results, normalise_targets
 from .targets import MONTH_COLUMNS, financial_year_of, month_of_year, profiled_target
 
@@ -166,7 +167,7 @@ def _spc_columns(results: pd.DataFrame, spc_options: dict) -> pd.DataFrame:
 
 def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
            thresholds: Thresholds = Thresholds(), catalogue: Catalogue | None = None,
-           year_start_month: int = 4, spc_options: dict | None = None, spc: bool = True) -> pd.DataFrame:
+           year_start_month: int = 4, spc_options: SPCOptions | dict | None = None, spc: bool = True) -> pd.DataFrame:
     """The results table with target, RAG, exceptions, direction of travel and SPC columns added.
 
     `thresholds` holds the exception settings (defaults from the seeds); a targets row's
@@ -191,7 +192,7 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
             table.get("ci_lower"), table.get("ci_upper"))
     table = _exceptions(table, thresholds)
     if spc:
-        table = _spc_columns(table, spc_options or {})
+        table = _spc_columns(table, SPCOptions.coerce(spc_options))
     else:
         table["spc_variation"] = None
         table["spc_assurance"] = None

@@ -1,0 +1,76 @@
+"""Benchmarks for the pack: a table of ``benchmark_<name>`` columns, joined onto the results by
+area, measure and period (or financial year). The national ASCOF files are read by
+`s75xl.pack.national` into such a table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..catalogue import Catalogue
+from ..errors import MeasureNotFoundError
+from ..tables import TableError
+from ..targets import financial_year_of
+
+
+def attach_benchmarks(results: pd.DataFrame, benchmarks: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, list[str]]:
+    """The results with the benchmark columns added (existing ones are kept where the table has
+    none), and notes (how a group figure was made, rows that matched nothing)."""
+    source = benchmarks.attrs.get("source", "the benchmarks table")
+    table = benchmarks.rename(columns=lambda c: str(c).strip().lower().replace(" ", "_"))
+    columns = [c for c in table.columns if c.startswith("benchmark_")]
+    if "measure" not in table or not columns:
+        raise TableError(f"{source}: a benchmarks table needs a 'measure' column and benchmark_<name> columns "
+                         "(or use a national ASCOF data file).")
+    if "area" not in table:
+        table["area"] = ""
+    table["area"] = table["area"].fillna("").astype(str).str.strip()
+    ids = []
+    for label in table["measure"].astype(str).str.strip():
+        try:
+            ids.append(catalogue.find(label).id)
+        except MeasureNotFoundError:
+            ids.append(label)
+    table["measure"] = ids
+    for column in columns:
+        table[column] = pd.to_numeric(table[column], errors="coerce")
+    if "year" in table:
+        from ..catalogue.codes import financial_year_start
+
+        table["year_start"] = [financial_year_start(y) for y in table["year"]]
+        key = "year_start"
+    elif "period" in table or "period_start" in table:
+        column = "period_start" if "period_start" in table else "period"
+        table["month"] = pd.to_datetime(table[column], dayfirst=True, format="mixed").dt.to_period("M")
+        key = "month"
+    else:
+        table["year_start"] = None
+        key = None
+    out = results.copy()
+    measure_ids = []
+    for label in out["measure"]:
+        try:
+            measure_ids.append(catalogue.find(label).id)
+        except MeasureNotFoundError:
+            measure_ids.append(label)
+    lookup = {}
+    for row in table.itertuples():
+        lookup[(row.area, row.measure, getattr(row, key) if key else None)] = row
+    used = set()
+    for column in columns:
+        if column not in out:
+            out[column] = float("nan")
+    for i, (area, measure, start) in enumerate(zip(out["area"], measure_ids, out["period_start"])):
+        when = (financial_year_of(start) if key == "year_start" else pd.Timestamp(start).to_period("M")) if key else None
+        row = lookup.get((area, measure, when)) or lookup.get(("", measure, when))
+        if row is None:
+            continue
+        used.add(row.Index)
+        for column in columns:
+            value = getattr(row, column)
+            if not pd.isna(value):
+                out.iloc[i, out.columns.get_loc(column)] = value
+    notes = list(benchmarks.attrs.get("notes", []))
+    unused = len(table) - len(used)
+    if unused:
+        notes.append(f"{source}: {unused} benchmark row(s) matched no measure and period in the results.")
+    return out, notes
