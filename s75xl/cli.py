@@ -283,6 +283,11 @@ def demo(out_dir) -> None:
     console.print("Notes:\n" + "\n".join(f"- {n}" for n in table.attrs["notes"]))
 
 
+from .pack.cli import pack_command  # noqa: E402
+
+cli.add_command(pack_command)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; user errors become one line and exit status 2, never a traceback."""
     saved = os.environ.get("S75XL_CATALOGUE")
