@@ -260,27 +260,17 @@ def demo_data(people, seed, out_dir) -> None:
 @cli.command()
 @click.option("--out", "out_dir", default="s75xl-demo", show_default=True, type=click.Path(file_okay=False),
               help="Where to write the synthetic council's files.")
-def demo(out_dir) -> None:
-    """Run the whole job on demo data, and recompute Norfolk's published ASCOF 2016/17 table.
+@click.option("--no-pdf", is_flag=True, help="Skip the PDFs (which need LibreOffice).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+def demo(out_dir, no_pdf, quiet) -> None:
+    """The whole job on a synthetic council: demo-data, check, compute, assess, fill every shipped
+    template, the board pack; then Norfolk's published ASCOF 2016/17 table recomputed.
 
-    A synthetic council's CLD extract, MHA log and CPA extract go through s75xl compute and
-    s75xl assess against an example Annual Plan; then Norfolk's real figures are recomputed.
+    Example: s75xl demo --out s75xl-demo
     """
-    from .demo import norfolk_ascof_table, synthetic_pipeline
+    from .demo import run_demo, show_demo
 
-    _, lines = synthetic_pipeline(out_dir)
-    click.echo("\n".join(lines) + "\n")
-
-    table = norfolk_ascof_table()
-    view = Table(title="Norfolk provisional ASCOF 2016/17, recomputed by s75xl (seed 002, section 5)")
-    for column in ("measure", "numerator", "denominator", "s75xl", "published", "match", "95% interval"):
-        view.add_column(column, justify="left" if column in ("measure", "match") else "right")
-    for row in table.itertuples():
-        view.add_row(row.measure, f"{row.numerator:,.0f}", f"{row.denominator:,.0f}", row.shown,
-                     row.published_text, row.match, row.interval)
-    console = Console(width=max(Console().width, 110))
-    console.print(view)
-    console.print("Notes:\n" + "\n".join(f"- {n}" for n in table.attrs["notes"]))
+    show_demo(run_demo, out_dir, pdf=not no_pdf, quiet=quiet)
 
 
 from .pack.cli import pack_command  # noqa: E402

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..catalogue import Catalogue
-from ..errors import MeasureNotFoundError
 from ..tables import TableError
 from ..targets import financial_year_of
+from .national import latest_id
 
 
 def attach_benchmarks(results: pd.DataFrame, benchmarks: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, list[str]]:
@@ -24,13 +24,7 @@ def attach_benchmarks(results: pd.DataFrame, benchmarks: pd.DataFrame, catalogue
     if "area" not in table:
         table["area"] = ""
     table["area"] = table["area"].fillna("").astype(str).str.strip()
-    ids = []
-    for label in table["measure"].astype(str).str.strip():
-        try:
-            ids.append(catalogue.find(label).id)
-        except MeasureNotFoundError:
-            ids.append(label)
-    table["measure"] = ids
+    table["measure"] = [latest_id(catalogue, label) for label in table["measure"].astype(str)]
     for column in columns:
         table[column] = pd.to_numeric(table[column], errors="coerce")
     if "year" in table:
@@ -46,12 +40,7 @@ def attach_benchmarks(results: pd.DataFrame, benchmarks: pd.DataFrame, catalogue
         table["year_start"] = None
         key = None
     out = results.copy()
-    measure_ids = []
-    for label in out["measure"]:
-        try:
-            measure_ids.append(catalogue.find(label).id)
-        except MeasureNotFoundError:
-            measure_ids.append(label)
+    measure_ids = [latest_id(catalogue, label) for label in out["measure"]]
     lookup = {}
     for row in table.itertuples():
         lookup[(row.area, row.measure, getattr(row, key) if key else None)] = row
@@ -59,7 +48,7 @@ def attach_benchmarks(results: pd.DataFrame, benchmarks: pd.DataFrame, catalogue
     for column in columns:
         if column not in out:
             out[column] = float("nan")
-    for i, (area, measure, start) in enumerate(zip(out["area"], measure_ids, out["period_start"])):
+    for i, (area, measure, start) in enumerate(zip(out["area"], measure_ids, out["period_end"])):
         when = (financial_year_of(start) if key == "year_start" else pd.Timestamp(start).to_period("M")) if key else None
         row = lookup.get((area, measure, when)) or lookup.get(("", measure, when))
         if row is None:
@@ -70,7 +59,9 @@ def attach_benchmarks(results: pd.DataFrame, benchmarks: pd.DataFrame, catalogue
             if not pd.isna(value):
                 out.iloc[i, out.columns.get_loc(column)] = value
     notes = list(benchmarks.attrs.get("notes", []))
-    unused = len(table) - len(used)
+    years = {financial_year_of(e) for e in out["period_end"]} if key == "year_start" else None
+    unused = sum(1 for row in table.itertuples() if row.Index not in used
+                 and (years is None or getattr(row, "year_start", None) in years))
     if unused:
         notes.append(f"{source}: {unused} benchmark row(s) matched no measure and period in the results.")
     return out, notes

@@ -19,7 +19,7 @@ from ..suppression import suppress
 from ..tables import normalise_results
 from .commentary import normalise_commentary, unused_commentary
 from .compare import write_comparison
-from .content import AreaContent, area_content, headline_rows, select_period
+from .content import AreaContent, area_content, headline_rows, report_month, select_period
 from .options import PackOptions
 from .pdf import HOW_TO_GET, to_pdf
 from .targets_ahead import TargetsAhead
@@ -112,7 +112,7 @@ def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, be
         areas = list(options.areas)
     notes_commentary = normalise_commentary(commentary, catalogue) if commentary is not None else None
     ahead = TargetsAhead(targets, catalogue)
-    month = assessed["period_start"].dt.to_period("M").dt.to_timestamp()
+    month = report_month(assessed)
     measures_by_area = {a: set(headline_rows(assessed[assessed["area"] == a])["measure"]) for a in areas}
     result.warnings.extend(unused_commentary(notes_commentary, measures_by_area))
     for area in areas:

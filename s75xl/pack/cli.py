@@ -50,8 +50,8 @@ class _Bars:
 
     def finish(self) -> None:
         if self.progress:
-            for task in self.tasks.values():
-                self.progress.update(task, completed=len(self.stages))
+            for key, task in self.tasks.items():
+                self.progress.update(task, total=len(self.stages), completed=len(self.stages), description=f"{key}: done")
 
 
 @click.command(name="pack")

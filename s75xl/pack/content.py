@@ -41,6 +41,12 @@ def headline_rows(assessed: pd.DataFrame) -> pd.DataFrame:
     return assessed[breakdown.isin(HEADLINE_BREAKDOWNS) | (bands <= 1)]
 
 
+def report_month(frame: pd.DataFrame) -> pd.Series:
+    """The month each row reports on: its period's last month (a rolling twelve months to March
+    2025 reports on March 2025), as the month's first day."""
+    return pd.to_datetime(frame["period_end"]).dt.to_period("M").dt.to_timestamp()
+
+
 def describe_periods(months: list[pd.Timestamp]) -> str:
     """'13 months, 2016-03 to 2017-03' or the list itself when short or broken."""
     months = sorted(set(months))
@@ -55,7 +61,7 @@ def describe_periods(months: list[pd.Timestamp]) -> str:
 def select_period(assessed: pd.DataFrame, period) -> pd.Timestamp:
     """The reporting month's first day: the given period ('2017-03', '03/2017', a date) or the
     latest the results hold; a period they do not hold is one sentence naming those they do."""
-    held = sorted(pd.to_datetime(assessed["period_start"]).dt.to_period("M").dt.to_timestamp().unique())
+    held = sorted(report_month(assessed).unique())
     if not held:
         raise PeriodError("The results hold no periods.")
     if period is None or (isinstance(period, str) and not period.strip()):
@@ -163,7 +169,7 @@ def area_content(assessed: pd.DataFrame, area: str, period: pd.Timestamp, *, cat
                  benchmark_methods: dict | None = None) -> AreaContent:
     """One area's pack content for the reporting month `period` (a month's first day)."""
     part = headline_rows(assessed[assessed["area"] == area]).copy()
-    part["month"] = part["period_start"].dt.to_period("M").dt.to_timestamp()
+    part["month"] = report_month(part)
     order = _order(catalogue)
     infos = {m: _measure_info(catalogue, m) for m in part["measure"].unique()}
     part["group"] = [infos[m].group if infos[m] else "Local measures" for m in part["measure"]]

@@ -102,10 +102,25 @@ def read_national(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+def latest_id(catalogue: Catalogue, label: str) -> str:
+    """A measure's id under its newest code (1C(1A) -> 3D(1A)), so old and new files meet;
+    a label the catalogue does not know is kept as it is."""
+    try:
+        measure = catalogue.find(label)
+    except MeasureNotFoundError:
+        return str(label).strip()
+    seen = {measure.id}
+    while measure.renamed_to and measure.renamed_to not in seen:
+        seen.add(measure.renamed_to)
+        measure = catalogue.get(measure.renamed_to)
+    return measure.id
+
+
 def _measure_id(code: str, year: int, catalogue: Catalogue, cache: dict):
     if code not in cache:
         try:
-            cache[code] = catalogue.find(code, year=financial_year_label(year))
+            catalogue.find(code, year=financial_year_label(year))
+            cache[code] = latest_id(catalogue, code)
         except (MeasureNotFoundError, CatalogueError):
             cache[code] = None
     return cache[code]
@@ -130,12 +145,11 @@ def national_benchmarks(frames: list[pd.DataFrame], catalogue: Catalogue, *, cou
         if not _matches(data, member).any():
             raise TableError(f"The national ASCOF file(s) have no comparator council {member!r}.")
     cache: dict = {}
-    data["measure"] = [getattr(_measure_id(c.strip(), y, catalogue, cache), "id", None)
-                       for c, y in zip(data["code"], data["year_start"])]
+    data["measure"] = [_measure_id(c.strip(), y, catalogue, cache) for c, y in zip(data["code"], data["year_start"])]
     data = data.dropna(subset=["measure"])
     outcome = data[data["type"] == "outcome"]
     group_name = "benchmark_" + re.sub(r"\W+", "_", comparator_name.strip().lower()).strip("_")
-    rows, notes = [], []
+    rows, methods = [], {}
     england = outcome["level"].str.strip().str.lower().isin(["england", "national"]) | outcome["geo_code"].str.strip().str.lower().eq("england")
     own = outcome[_matches(outcome, council)]
     for (measure, year), part in own.groupby(["measure", "year_start"]):
@@ -148,13 +162,15 @@ def national_benchmarks(frames: list[pd.DataFrame], catalogue: Catalogue, *, cou
         if region:
             reg = here[_matches(here, region)]["number"]
             row["benchmark_region"] = reg.iloc[0] if len(reg) else np.nan
-        if comparators:
+        in_file = any(_matches(data[data["year_start"] == year], m).any() for m in comparators)
+        if comparators and in_file:
             value, how = _group_value(data, measure, year, comparators, catalogue)
             row[group_name] = value
-            notes.append(f"{comparator_name.capitalize()} figure for {measure} {financial_year_label(year)}: {how}.")
+            methods.setdefault((financial_year_label(year), how), []).append(measure)
         rows.append(row)
     out = pd.DataFrame(rows)
-    out.attrs["notes"] = notes
+    out.attrs["notes"] = [f"{comparator_name.capitalize()} figures for {year}, {how}: {', '.join(measures)}."
+                          for (year, how), measures in sorted(methods.items())]
     return out
 
 
@@ -171,10 +187,11 @@ def _group_value(data: pd.DataFrame, measure: str, year: int, members, catalogue
     if not np.isnan(numerators).any() and not np.isnan(denominators).any():
         try:
             value = float(rate(float(np.sum(numerators)), float(np.sum(denominators)), catalogue.get(measure)))
-            return value, f"from the {n} members' numerators and denominators"
+            return value, f"worked out from the {n} members' numerators and denominators"
         except InputError:
             pass
     published = [v for v in outcomes if not np.isnan(v)]
     if not published:
         return np.nan, f"none of the {n} members' values is published"
-    return float(np.mean(published)), f"mean of {len(published)} of the {n} members' published values"
+    return float(np.mean(published)), (f"the mean of {len(published)} of the {n} members' published values "
+                                       "(their numerators or denominators are not all published)")

@@ -28,8 +28,8 @@ def to_pdf(workbook: Path, timeout: int = 300) -> Path | None:
     command = soffice_path()
     if command is None:
         return None
+    target = Path(workbook).with_suffix(".pdf")
     workbook = Path(workbook).resolve()
-    target = workbook.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix="s75xl-lo-") as profile, tempfile.TemporaryDirectory(prefix="s75xl-pdf-") as out:
         # a private profile, so concurrent runs (and a user's open LibreOffice) do not collide
         try:

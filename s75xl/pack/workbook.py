@@ -187,7 +187,7 @@ def _title(sheet, formats: Formats, title: str, subtitle: str, width: int) -> No
 def _summary(sheet, content: AreaContent, formats: Formats, card_names: list[str]) -> None:
     title = f"{content.area or 'Performance'}: performance pack, {content.period:%B %Y}"
     _print_setup(sheet, title, one_page=False)
-    for col, width in enumerate((14, 46, 16, 16, 16, 16)):
+    for col, width in enumerate((20, 44, 22, 22, 22, 22)):
         sheet.set_column(col, col, width)
     _title(sheet, formats, title, "Overall rating, RAG by headline, Making Data Count summary and the exceptions at a glance.", 6)
     row = 3
@@ -197,8 +197,10 @@ def _summary(sheet, content: AreaContent, formats: Formats, card_names: list[str
         r = content.rating
         sheet.merge_range(row, 0, row, 5, f"{r['at_or_above']} of {r['with_target']} measures with a target are at or "
                           f"above target ({r['percent']:g}%).", formats.big)
+        sheet.set_row(row, 24)
     else:
         sheet.merge_range(row, 0, row, 5, "No overall rating: no measure has a target for this period.", formats.big)
+        sheet.set_row(row, 24)
     row += 1
     for note in content.notes:
         if note.startswith("No targets"):
@@ -224,12 +226,14 @@ def _summary(sheet, content: AreaContent, formats: Formats, card_names: list[str
     sheet.merge_range(row, 0, row, 1, "Variation \\ Assurance", formats.header)
     for col, name in enumerate(content.matrix.columns, start=2):
         sheet.write(row, col, name, formats.header)
+    sheet.set_row(row, 18)
     row += 1
     for name, cells in content.matrix.iterrows():
         sheet.merge_range(row, 0, row, 1, name, formats.matrix_head)
         for col, text in enumerate(cells, start=2):
             sheet.write(row, col, text, formats.center)
-        sheet.set_row(row, max(18, 15 * (1 + len(text.split(",")) // 2) if any(cells) else 18))
+        longest = max(len(text) for text in cells)
+        sheet.set_row(row, max(20, 13 * (longest // 19 + 1)))
         row += 1
     row += 1
     sheet.write(row, 0, "Exceptions at a glance", formats.heading)
@@ -262,11 +266,11 @@ def _measures(sheet, content: AreaContent, formats: Formats) -> None:
     _print_setup(sheet, title, one_page=False)
     headers = ["Measure", "Name", "Value", "Target", "RAG", "Variance (% worse)", "Vs previous period",
                "Vs same period last year", "Variation", "Assurance", "Exception", "Forecast (year end, band)"]
-    widths = [11, 40, 9, 9, 8, 10, 11, 11, 20, 20, 30, 34]
+    widths = [17, 38, 9, 9, 8, 9, 10, 10, 18, 18, 30, 32]
     bench = _benchmark_columns(content)
-    for name in bench:
-        headers += [name.replace("_", " ").capitalize(), f"Vs {name.replace('_', ' ')}"]
-        widths += [10, 13]
+    if bench:
+        headers.append("Benchmarks (figures on the Benchmarks sheet)")
+        widths.append(30)
     sheet.merge_range(0, 0, 0, len(headers) - 1, title, formats.title)
     sheet.merge_range(1, 0, 1, len(headers) - 1, "Grouped by headline. Variance is how far worse than target, as % of it "
                       "(negative when better). Forecasts always come with their band (see Notes).", formats.subtitle)
@@ -296,11 +300,12 @@ def _measures(sheet, content: AreaContent, formats: Formats) -> None:
             exception = f"{r.exception.capitalize()}: {r.exception_reasons}" if _t(r.exception) else ""
             sheet.write(row, 10, exception, formats.filled(EXCEPTION_FILL[r.exception]) if r.exception else formats.text)
             sheet.write(row, 11, r.forecast, formats.text)
-            for i, name in enumerate(bench):
-                _write_value(sheet, row, 12 + 2 * i, getattr(r, f"benchmark_{name}"), fmt, formats.cell)
-                sheet.write(row, 13 + 2 * i, _t(getattr(r, f"vs_{name}", "")), formats.text)
-            sheet.set_row(row, 15 * max(2, len(str(r.measure_name)) // 38 + 1, len(exception) // 28 + 1,
-                                        len(r.forecast) // 32 + 1))
+            verdicts = "; ".join(f"{name.replace('_', ' ')}: {_t(getattr(r, f'vs_{name}', ''))}" for name in bench
+                                 if _t(getattr(r, f"vs_{name}", "")))
+            if bench:
+                sheet.write(row, 12, verdicts, formats.text)
+            sheet.set_row(row, 15 * max(2, len(str(r.measure_name)) // 36 + 1, len(exception) // 28 + 1,
+                                        len(r.forecast) // 30 + 1, len(verdicts) // 28 + 1))
             row += 1
 
 
