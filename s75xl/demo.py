@@ -165,14 +165,17 @@ def run_demo(out_dir, *, people: int = 3000, seed: int = 1, pdf: bool = True, pr
     monthly, quarterly = results[~is_quarter].drop(columns=["period"]), results[is_quarter].drop(columns=["period"])
 
     tell("", "assess: targets, RAG, exceptions, SPC")
-    targets = read_shipped_csv("demo_targets_2024_25.csv")
+    targets = read_shipped_csv("demo_targets_2024_25.csv").assign(area="")  # every area
     assessed = assess(_headline(monthly), targets)
     write_table(assessed, out / "assessed.csv")
     note(("assess", out / "assessed.csv"))
 
     tell("", "fill: every shipped template")
     (out / "templates").mkdir(exist_ok=True)
-    for template in sorted(shipped_dir("templates").glob("*.xlsx")):
+    templates = sorted(shipped_dir("templates").glob("*.xlsx"))
+    if not templates:
+        result.lines.append("fill: this installation has no shipped templates, so none was filled.")
+    for template in templates:
         data, plan, source = _template_data(template.stem, quarterly, targets)
         filled = out / "templates" / template.name
         report = fill(template, data, targets=plan, out=filled)

@@ -65,3 +65,34 @@ def attach_benchmarks(results: pd.DataFrame, benchmarks: pd.DataFrame, catalogue
     if unused:
         notes.append(f"{source}: {unused} benchmark row(s) matched no measure and period in the results.")
     return out, notes
+
+
+def add_intervals(results: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """95% confidence limits from the numerators and denominators where the table has none, so a
+    benchmark can be called significantly better or worse (Wilson for percentages, exact Poisson
+    or Byar's for rates, none for surveys: `s75xl.confidence_interval`)."""
+    from ..errors import S75Error
+    from ..intervals import confidence_interval
+
+    if "numerator" not in results:
+        return results
+    out = results.copy()
+    for column in ("ci_lower", "ci_upper"):
+        if column not in out:
+            out[column] = float("nan")
+    need = out["ci_lower"].isna() & out["ci_upper"].isna() & out["numerator"].notna()
+    for label, part in out[need].groupby("measure"):
+        try:
+            measure = catalogue.find(label)
+        except S75Error:
+            continue
+        if measure.unit_info.needs_denominator and "denominator" not in out:
+            continue
+        den = part["denominator"] if "denominator" in out else None
+        try:
+            ci = confidence_interval(part["numerator"], den, measure)
+        except S75Error:
+            continue
+        out.loc[part.index, "ci_lower"] = ci.lower
+        out.loc[part.index, "ci_upper"] = ci.upper
+    return out

@@ -94,9 +94,9 @@ def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, be
     tell("", "checking the results")
     table = normalise_results(results)
     if benchmarks is not None:
-        from .benchmarks import attach_benchmarks
+        from .benchmarks import add_intervals, attach_benchmarks
 
-        table, notes = attach_benchmarks(table, benchmarks, catalogue)
+        table, notes = attach_benchmarks(add_intervals(table, catalogue), benchmarks, catalogue)
         result.warnings.extend(notes)
     tell("", "assessing")
     assessed = assess(table, targets, thresholds=options.thresholds, catalogue=catalogue, spc_options=options.spc)

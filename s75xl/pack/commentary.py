@@ -28,6 +28,11 @@ ALIASES = {"why": "why_off_target", "reason": "why_off_target", "action": "actio
            "data": "data_owner", "owner": "data_owner", "lessons": "learning"}
 
 
+def _text(column: pd.Series) -> pd.Series:
+    """A column as trimmed text, blanks as empty strings (whatever dtype pandas read it as)."""
+    return column.astype(object).where(column.notna(), "").astype(str).str.strip()
+
+
 def normalise_commentary(table: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """The commentary with canonical measure ids (unknown ones kept as written) and every field."""
     source = table.attrs.get("source", "the commentary table")
@@ -37,16 +42,16 @@ def normalise_commentary(table: pd.DataFrame, catalogue: Catalogue) -> pd.DataFr
         raise TableError(f"{source}: the column 'measure' is missing.")
     if "area" not in frame:
         frame["area"] = ""
-    frame["area"] = frame["area"].fillna("").astype(str).str.strip()
+    frame["area"] = _text(frame["area"])
     ids = []
-    for label in frame["measure"].fillna("").astype(str).str.strip():
+    for label in _text(frame["measure"]):
         try:
             ids.append(catalogue.find(label).id)
         except MeasureNotFoundError:
             ids.append(label)
     frame["measure"] = ids
     for name in FIELDS:
-        frame[name] = frame[name].fillna("").astype(str).str.strip() if name in frame else ""
+        frame[name] = _text(frame[name]) if name in frame else ""
     frame["row"] = range(2, len(frame) + 2)
     frame.attrs["source"] = source
     return frame[["area", "measure", *FIELDS, "row"]]
