@@ -192,3 +192,18 @@ def test_text_from_input_is_never_a_live_formula(norfolk, tmp_path):
     with zipfile.ZipFile(tmp_path / "pack_Norfolk_2017-03.xlsx") as z:
         sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
     assert not any("<f>" in s for s in sheets)
+
+
+def test_card_charts_carry_the_same_spc_limits_and_point_types_as_s75xl_spc(norfolk_pack):
+    from s75xl.spc import spc
+
+    result, _ = norfolk_pack
+    card = next(c for c in result.areas["Norfolk"].cards if c.measure == "NFK-VS-02")
+    history = card.history
+    expected = spc(history, value="value", date="month", improvement_direction="decrease").points
+    assert list(history["point_type"]) == list(expected["point_type"])
+    assert history["upl"].to_numpy() == pytest.approx(expected["upl"].to_numpy())
+    assert history["mean"].iloc[0] == pytest.approx(sum(history["value"]) / 13)
+    # Norfolk's 18-64 admissions: Mar and Apr 2016 above the limits' run (concern), Oct-Dec 2016 improvement
+    assert history["point_type"].iloc[0] == "special_cause_concern"
+    assert set(history["point_type"].iloc[7:10]) == {"special_cause_improvement"}

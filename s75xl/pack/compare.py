@@ -25,7 +25,8 @@ def ranking(contents: list[AreaContent]) -> pd.DataFrame:
 
 
 def write_comparison(contents: list[AreaContent], path: Path, warnings: list[str]) -> None:
-    book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "strings_to_formulas": False,
+    temporary = path.with_name(f".{path.stem}.tmp.xlsx")  # written whole, then renamed into place
+    book = xlsxwriter.Workbook(str(temporary), {"nan_inf_to_errors": True, "strings_to_formulas": False, "in_memory": True,
                                            "strings_to_urls": False})
     formats = Formats(book)
     period = contents[0].period
@@ -75,3 +76,4 @@ def write_comparison(contents: list[AreaContent], path: Path, warnings: list[str
             sheet.write(row, 7, f"{r.exception}: {r.exception_reasons}" if r.exception else "", formats.text)
             row += 1
     book.close()
+    temporary.replace(path)

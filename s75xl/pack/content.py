@@ -8,7 +8,7 @@ history, SPC lines, forecast, benchmarks and commentary. Each function is tested
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ import pandas as pd
 from ..catalogue import Catalogue
 from ..errors import S75Error
 from ..ratings import overall_rating
-from ..spc import spc
+from ..spc import _group_points, point_type
 from . import labels
 from .commentary import commentary_for
 from .forecasts import Forecast, forecast, unit_bounds, year_end_after
@@ -154,12 +154,15 @@ def _history(series: pd.DataFrame, period: pd.Timestamp, options: PackOptions) -
     out["point_type"] = "common_cause"
     enough = len(points) >= options.spc_min_points
     if enough:
+        # the XmR core of s75xl.spc (numpy only) on the points in date order: one series, no
+        # rebasing, so the same limits and labels as spc() gives, without its per-call pandas work
         direction = SPC_DIRECTION.get(series["polarity"].iloc[0], "neutral")
-        chart = spc(points, value="value", date="month", improvement_direction=direction,
-                    **{k: v for k, v in options.spc.__dict__.items()})
-        found = chart.points.assign(month=points["month"].to_numpy()).set_index("month")
+        found = _group_points(points["value"].to_numpy(dtype=float), asdict(options.spc))
+        types = [point_type(t, direction) for t in found["special_cause_type"]]
+        lookup = pd.DataFrame({"mean": found["mean"], "upl": found["upl"], "lpl": found["lpl"], "point_type": types},
+                              index=points["month"].to_numpy())
         for column in ("mean", "upl", "lpl", "point_type"):
-            out[column] = out["month"].map(found[column]).to_numpy()
+            out[column] = out["month"].map(lookup[column]).to_numpy()
         out["point_type"] = out["point_type"].fillna("common_cause")
     return out, enough
 
@@ -189,8 +192,9 @@ def area_content(assessed: pd.DataFrame, area: str, period: pd.Timestamp, *, cat
 
     forecasts, forecast_notes, cards = {}, {}, []
     year_end = year_end_after(period)
+    by_measure = {m: frame for m, frame in part.groupby("measure", sort=False)}
     for row in now.itertuples():
-        series = part[part["measure"] == row.measure]
+        series = by_measure[row.measure]
         ahead = pd.date_range(period + pd.offsets.MonthBegin(1), year_end, freq="MS")
         path, note = targets.path(area, row.measure, ahead) if targets else ({}, "")
         has_target = not pd.isna(row.target) or any(not pd.isna(v) for v in path.values())
@@ -232,7 +236,7 @@ def area_content(assessed: pd.DataFrame, area: str, period: pd.Timestamp, *, cat
     carded = exceptions if options.cards_for == "exceptions" else now
     for row in carded.itertuples():
         info = infos[row.measure]
-        series = part[part["measure"] == row.measure][["month", "value", "target", "polarity"]]
+        series = by_measure[row.measure][["month", "value", "target", "polarity"]]
         history, shown = _history(series, period, options)
         benchmarks = [(name, getattr(row, f"benchmark_{name}"), getattr(row, f"vs_{name}", None) or "")
                       for name in benchmark_names if not pd.isna(getattr(row, f"benchmark_{name}"))]

@@ -145,7 +145,8 @@ def sheet_name(text: str, taken: set[str]) -> str:
 
 def write_area_workbook(content: AreaContent, path: Path, options: PackOptions, *, inputs: list[str] = ()) -> list[str]:
     """Write one area's pack workbook; returns the card sheets' names in order."""
-    book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "strings_to_formulas": False,
+    temporary = path.with_name(f".{path.stem}.tmp.xlsx")  # written whole, then renamed into place
+    book = xlsxwriter.Workbook(str(temporary), {"nan_inf_to_errors": True, "strings_to_formulas": False, "in_memory": True,
                                            "strings_to_urls": False})
     book.set_properties({"title": f"Performance pack: {content.label}", "author": "s75xl",
                          "comments": f"Made by s75xl {__version__}"})
@@ -175,6 +176,7 @@ def write_area_workbook(content: AreaContent, path: Path, options: PackOptions, 
         data_sheet.sheet.hide()
     book.worksheets()[0].activate()
     book.close()
+    temporary.replace(path)
     return card_names
 
 
