@@ -154,7 +154,9 @@ def run_demo(out_dir, *, people: int = 3000, seed: int = 1, pdf: bool = True, pr
                         f"{len(report)} kind(s) of problem reported.")
 
     tell("", "compute: ASCOF and Section 75 measures")
-    months = [parse_period(f"rolling-12:{m.start:%Y-%m}") for m in months_of(parse_period("2024-25"))]
+    # thirteen rolling years, March 2024 to March 2025, as Norfolk's dashboard shows thirteen months
+    months = [parse_period(f"rolling-12:{m.start:%Y-%m}") for m in
+              [parse_period("2024-03"), *months_of(parse_period("2024-25"))]]
     quarters = [parse_period(f"Q{q}-2024-25") for q in range(1, 5)]
     results, _, _ = compute([paths["cld"]], months + quarters, population=paths["population"], mha=paths["mha"],
                             cpa=paths["cpa"])

@@ -263,6 +263,12 @@ def _benchmark_columns(content: AreaContent) -> list[str]:
     return content.benchmark_names
 
 
+def bench_label(name: str) -> str:
+    """benchmark_<name> as a heading: 'previous_year' -> 'Previous year', 'england' -> 'England'."""
+    text = name.replace("_", " ")
+    return "England" if text.lower() == "england" else text[:1].upper() + text[1:]
+
+
 def _measures(sheet, content: AreaContent, formats: Formats) -> None:
     title = f"{content.area or 'Performance'}: all measures, {content.period:%B %Y}"
     _print_setup(sheet, title, one_page=False)
@@ -302,7 +308,7 @@ def _measures(sheet, content: AreaContent, formats: Formats) -> None:
             exception = f"{r.exception.capitalize()}: {r.exception_reasons}" if _t(r.exception) else ""
             sheet.write(row, 10, exception, formats.filled(EXCEPTION_FILL[r.exception]) if r.exception else formats.text)
             sheet.write(row, 11, r.forecast, formats.text)
-            verdicts = "; ".join(f"{name.replace('_', ' ')}: {_t(getattr(r, f'vs_{name}', ''))}" for name in bench
+            verdicts = "; ".join(f"{bench_label(name)}: {_t(getattr(r, f'vs_{name}', ''))}" for name in bench
                                  if _t(getattr(r, f"vs_{name}", "")))
             if bench:
                 sheet.write(row, 12, verdicts, formats.text)
@@ -411,7 +417,7 @@ def _card(book, sheet, card: Card, content: AreaContent, formats: Formats, data_
         sheet.merge_range(row, 1, row, 3, forecast.on_track or "no target ahead", formats.text)
         row += 1
     for name, value, verdict in card.benchmarks:
-        sheet.write(row, 0, name.replace("_", " ").capitalize(), formats.label)
+        sheet.write(row, 0, bench_label(name), formats.label)
         _write_value(sheet, row, 1, value, fmt, formats.cell)
         sheet.merge_range(row, 2, row, 3, verdict, formats.text)
         row += 1
@@ -441,7 +447,7 @@ def _card(book, sheet, card: Card, content: AreaContent, formats: Formats, data_
             if text:
                 sheet.write(row, 0, label, formats.label)
                 sheet.merge_range(row, 1, row, len(widths) - 1, _clean(text), formats.text)
-                heights.set(row, 15 * max(1, len(text) // 120 + 1 + text.count("\n")))
+                heights.set(row, 15 * max(len(label) // 22 + 1, len(text) // 120 + 1 + text.count("\n")))
                 row += 1
     else:
         sheet.merge_range(row, 0, row, len(widths) - 1, "No commentary was supplied for this measure: the "
@@ -533,7 +539,7 @@ def _benchmarks(sheet, content: AreaContent, formats: Formats) -> None:
     bench = content.benchmark_names
     headers = ["Measure", "Name", "Value"]
     for name in bench:
-        headers += [name.replace("_", " ").capitalize(), f"Vs {name.replace('_', ' ')}"]
+        headers += [bench_label(name), f"Vs {bench_label(name) if name == 'england' else bench_label(name).lower()}"]
     widths = [11, 44, 10] + [12, 16] * len(bench)
     _title(sheet, formats, title, "Better, similar or worse than each comparator; 'significantly' where the value's "
            "confidence interval lies wholly on one side of it.", max(3, len(headers)))
