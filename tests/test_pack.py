@@ -207,3 +207,17 @@ def test_card_charts_carry_the_same_spc_limits_and_point_types_as_s75xl_spc(norf
     # Norfolk's 18-64 admissions: Mar and Apr 2016 above the limits' run (concern), Oct-Dec 2016 improvement
     assert history["point_type"].iloc[0] == "special_cause_concern"
     assert set(history["point_type"].iloc[7:10]) == {"special_cause_improvement"}
+
+
+def test_small_numbers_are_suppressed_before_anything_is_shown(norfolk, tmp_path):
+    results, targets = norfolk
+    small = results.copy()
+    march = (small["measure"] == "NFK-VS-11") & (small["period"] == "2017-03")
+    small.loc[march, ["numerator", "value"]] = [3, "0.4%"]
+    result = build_pack(small, targets=targets, out_dir=tmp_path,
+                        options=PackOptions(pdf=False, suppression=("suppress-below",)))
+    row = result.areas["Norfolk"].measures.set_index("measure").loc["NFK-VS-11"]
+    assert pd.isna(row["value"])
+    assert any(n.startswith("NFK-VS-11") and "no value for Mar 2017" in n for n in result.areas["Norfolk"].notes)
+    book = openpyxl.load_workbook(tmp_path / "pack_Norfolk_2017-03.xlsx")
+    assert not any(c.value == 0.4 for row in book["All measures"].iter_rows() for c in row)

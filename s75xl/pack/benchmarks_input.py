@@ -30,6 +30,6 @@ def read_benchmark_files(paths, options: PackOptions) -> pd.DataFrame:
                                           comparator_name=options.comparator_name))
     tables.extend(simple)
     out = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
-    out.attrs["source"] = ", ".join(str(Path(p)) for p in paths)
+    out.attrs["source"] = ", ".join(Path(p).name for p in paths)
     out.attrs["notes"] = [n for t in tables for n in t.attrs.get("notes", [])]
     return out

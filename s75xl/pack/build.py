@@ -90,14 +90,15 @@ def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, be
         raise S75Error(f"The output folder {out} is a file; choose a folder.")
     out.mkdir(parents=True, exist_ok=True)
     result = PackResult()
+    benchmark_notes: list[str] = []
 
     tell("", "checking the results")
     table = normalise_results(results)
     if benchmarks is not None:
         from .benchmarks import add_intervals, attach_benchmarks
 
-        table, notes = attach_benchmarks(add_intervals(table, catalogue), benchmarks, catalogue)
-        result.warnings.extend(notes)
+        table, benchmark_notes = attach_benchmarks(add_intervals(table, catalogue), benchmarks, catalogue)
+        result.warnings.extend(benchmark_notes)
     tell("", "assessing")
     assessed = assess(table, targets, thresholds=options.thresholds, catalogue=catalogue, spc_options=options.spc)
     if options.suppression:
@@ -122,7 +123,8 @@ def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, be
             continue
         tell(area, "content and forecasts")
         content = area_content(assessed, area, period_start, catalogue=catalogue, targets=ahead,
-                               commentary=notes_commentary, options=options)
+                               commentary=notes_commentary, options=options,
+                               benchmark_methods={area: benchmark_notes})
         result.areas[area] = content
         tell(area, "workbook and charts")
         path = out / f"pack_{_slug(area or 'all')}_{period_start:%Y-%m}.xlsx"
