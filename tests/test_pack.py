@@ -84,6 +84,8 @@ def test_a_card_without_commentary_shows_the_six_prompts_blank_and_with_commenta
     assert "1. Why are we not meeting our target?" not in with_notes
     blank = text(next(n for n in book.sheetnames if n.endswith("NFK-VS-10")))
     assert "1. Why are we not meeting our target?" in blank and "6. What can we learn for the future?" in blank
+    positive = text(next(n for n in book.sheetnames if n.endswith("NFK-VS-12")))
+    assert "1. What explains current performance?" in positive and "1. Why are we not meeting our target?" not in positive
 
 
 def test_commentary_for_a_measure_not_in_the_results_is_reported_by_name(norfolk, tmp_path):
@@ -221,3 +223,17 @@ def test_small_numbers_are_suppressed_before_anything_is_shown(norfolk, tmp_path
     assert any(n.startswith("NFK-VS-11") and "no value for Mar 2017" in n for n in result.areas["Norfolk"].notes)
     book = openpyxl.load_workbook(tmp_path / "pack_Norfolk_2017-03.xlsx")
     assert not any(c.value == 0.4 for row in book["All measures"].iter_rows() for c in row)
+
+
+def test_without_libreoffice_everything_but_the_pdf_is_built_and_one_line_says_how_to_get_it(norfolk, tmp_path,
+                                                                                                monkeypatch, capsys):
+    import s75xl.pack.pdf as pdf
+
+    monkeypatch.setattr(pdf, "soffice_path", lambda: None)
+    results, targets = norfolk
+    result = build_pack(results, targets=targets, out_dir=tmp_path / "api", options=PackOptions())
+    assert [p.suffix for p in result.files] == [".xlsx"]
+    assert result.pdf_missing.startswith("LibreOffice is not installed, so no PDF was made: install it")
+    code = main(["pack", "--results", "s75xl/data/norfolk_results_2016_17.csv", "--out", str(tmp_path / "cli"), "-q"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0 and sum(line.startswith("LibreOffice is not installed") for line in out) == 1

@@ -47,3 +47,12 @@ def matrix_row(variation: str | None) -> str:
 def matrix_column(assurance: str | None) -> str:
     return {"consistent_pass": MATRIX_COLUMNS[0], "inconsistent": MATRIX_COLUMNS[1],
             "consistent_fail": MATRIX_COLUMNS[2]}.get(assurance or "", MATRIX_COLUMNS[3])
+
+# The headings of Norfolk's report cards (same report, section 4), left blank on a card for a
+# positive exception (or any measure on target) that has no commentary.
+CARD_HEADINGS = (
+    "What explains current performance?",
+    "What will success look like?",
+    "Action required",
+    "Responsible officers (lead and data owner)",
+)

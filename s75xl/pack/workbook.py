@@ -374,7 +374,7 @@ def _card(book, sheet, card: Card, content: AreaContent, formats: Formats, data_
     kind = _t(row_data["exception"])
     reason = f"{kind.capitalize()} exception: {row_data['exception_reasons']}" if kind else "Not an exception this period"
     sheet.merge_range(0, 0, 0, len(widths) - 1, _clean(title), formats.title_wrap)
-    heights.set(0, 42 if len(title) > 80 else 24)
+    heights.set(0, 42 if len(title) > 100 else 24)
     sheet.merge_range(1, 0, 1, len(widths) - 1, f"{content.area or ''} · {content.period:%B %Y} · {card.group} · {reason}",
                       formats.filled(EXCEPTION_FILL.get(kind, "#F2F2F2")))
     heights.set(1, 30 if len(reason) > 110 else 18)
@@ -450,10 +450,12 @@ def _card(book, sheet, card: Card, content: AreaContent, formats: Formats, data_
                 heights.set(row, 15 * max(len(label) // 22 + 1, len(text) // 120 + 1 + text.count("\n")))
                 row += 1
     else:
+        negative = kind == "negative"
         sheet.merge_range(row, 0, row, len(widths) - 1, "No commentary was supplied for this measure: the "
-                          "discussion prompts are left blank for the lead officer.", formats.subtitle)
+                          + ("discussion prompts" if negative else "report card's headings")
+                          + " are left blank for the lead officer.", formats.subtitle)
         row += 1
-        for i, prompt in enumerate(labels.PROMPTS, 1):
+        for i, prompt in enumerate(labels.PROMPTS if negative else labels.CARD_HEADINGS, 1):
             sheet.write(row, 0, f"{i}. {prompt}", formats.prompt)
             sheet.merge_range(row, 1, row, len(widths) - 1, "", formats.blank_box)
             heights.set(row, 30)
