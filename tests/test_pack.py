@@ -237,3 +237,13 @@ def test_without_libreoffice_everything_but_the_pdf_is_built_and_one_line_says_h
     code = main(["pack", "--results", "s75xl/data/norfolk_results_2016_17.csv", "--out", str(tmp_path / "cli"), "-q"])
     out = capsys.readouterr().out.splitlines()
     assert code == 0 and sum(line.startswith("LibreOffice is not installed") for line in out) == 1
+
+
+def test_progress_goes_to_stderr_per_area_and_stage_and_quiet_silences_it(tmp_path, capsys):
+    argv = ["pack", "--results", "s75xl/data/norfolk_results_2016_17.csv", "--no-pdf", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "Norfolk: done" in captured.err and "done" not in captured.out
+    assert captured.out.startswith(f"Wrote {tmp_path}")
+    assert main(argv + ["--quiet"]) == 0
+    assert capsys.readouterr().err == ""
