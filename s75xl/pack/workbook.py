@@ -428,9 +428,14 @@ def _card(book, sheet, card: Card, content: AreaContent, formats: Formats, data_
     sheet.insert_chart(3, 5, chart, {"x_offset": 4, "y_offset": 2, "object_position": 3})
     chart_rows = heights.rows_for(3, CHART_HEIGHT + 8)
     row = max(left_end, 3 + chart_rows) + 1
-    note = (f"Chart: values in blue; special-cause points coloured (blue improvement, orange concern); "
-            f"target red dashed; SPC mean and process limits grey" if card.spc_shown else
-            f"Chart: values in blue; target red dashed; SPC lines need {options.spc_min_points} points")
+    parts = ["Chart: values in blue"]
+    if card.spc_shown:
+        parts.append("special-cause points coloured (blue improvement, orange concern)")
+    if any(s.name == "Target" for s in spec.series):
+        parts.append("target red dashed")
+    parts.append("SPC mean and process limits grey" if card.spc_shown
+                 else f"SPC lines need {options.spc_min_points} points")
+    note = "; ".join(parts)
     if forecast.made:
         note += f"; forecast dotted with its {forecast.level:.0%} band dashed"
     if card.forecast_note:
