@@ -157,6 +157,8 @@ def main() -> None:
             f"{areas}_areas_cards": ours["cards"], f"{areas}_areas_s75xl_peak_mib": ours["peak_mib"],
             f"{areas}_areas_floor_peak_mib": floor["peak_mib"],
         })
+        print(f"{areas} areas: s75xl {ours['seconds']:.1f} s, floor {floor['seconds']:.1f} s, "
+              f"ratio {ours['seconds'] / floor['seconds']:.1f}", flush=True)
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         figures[f"growth_{small}_to_{large}_time_ratio"] = (figures[f"{large}_areas_s75xl_s"]
