@@ -22,6 +22,7 @@ from .rounding import round_half_away
 from .many_series import Ordered, compare, polarity_signs, runs
 from .ratings import RED, Thresholds, adverse_variance_pct, rag
 from .spc_many import assurance, chart, check_options, icons
+from .spc_options import SPCOptions
 from .tables import NO_EVENTS_NOTE, TableError, normalise_results, normalise_targets
 from .targets import MONTH_COLUMNS, financial_year_of, month_of_year, profiled_target
 
@@ -309,7 +310,7 @@ def _interval(table: pd.DataFrame) -> tuple:
 
 def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
            thresholds: Thresholds = Thresholds(), catalogue: Catalogue | None = None,
-           year_start_month: int = 4, spc_options: dict | None = None, spc: bool = True) -> pd.DataFrame:
+           year_start_month: int = 4, spc_options: SPCOptions | dict | None = None, spc: bool = True) -> pd.DataFrame:
     """The results table with target, RAG, exceptions, direction of travel and SPC columns added.
 
     `thresholds` holds the exception settings (defaults from the seeds); a targets row's
@@ -334,7 +335,7 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
             table["decimals"].to_numpy(), *_interval(table))
     table = _exceptions(table, thresholds, _ordered(table))
     if spc:
-        table = _spc_columns(table, spc_options or {})
+        table = _spc_columns(table, SPCOptions.coerce(spc_options))
     else:
         table["spc_variation"] = None
         table["spc_assurance"] = None

@@ -368,29 +368,17 @@ def demo_data(people, seed, out_dir, quiet) -> None:
 @cli.command()
 @click.option("--out", "out_dir", default="s75xl-demo", show_default=True, type=click.Path(file_okay=False),
               help="Where to write the synthetic council's files.")
+@click.option("--no-pdf", is_flag=True, help="Skip the PDFs (which need LibreOffice).")
 @quiet_option
-def demo(out_dir, quiet) -> None:
-    """Run the whole job on demo data, and recompute Norfolk's published ASCOF 2016/17 table.
+def demo(out_dir, no_pdf, quiet) -> None:
+    """The whole job on a synthetic council: demo-data, check, compute, assess, fill every shipped
+    template, the board pack; then Norfolk's published ASCOF 2016/17 table recomputed.
 
-    A synthetic council's CLD extract, MHA log and CPA extract go through s75xl compute and
-    s75xl assess against an example Annual Plan; then Norfolk's real figures are recomputed.
+    Example: s75xl demo --out s75xl-demo
     """
-    from .demo import norfolk_ascof_table, synthetic_pipeline
+    from .demo import run_demo, show_demo
 
-    said = Output(quiet=quiet)
-    with said.step("Running the synthetic council through compute and assess"):
-        _, lines = synthetic_pipeline(out_dir)
-    click.echo("\n".join(lines) + "\n")
-
-    table = norfolk_ascof_table()
-    columns = ["measure", "numerator", "denominator", "s75xl", "published", "match", "95% interval"]
-    rows = [{"measure": r.measure, "numerator": f"{r.numerator:,.0f}", "denominator": f"{r.denominator:,.0f}",
-             "s75xl": r.shown, "published": r.published_text, "match": r.match, "95% interval": r.interval}
-            for r in table.itertuples()]
-    show_table("Norfolk provisional ASCOF 2016/17, recomputed by s75xl (Norfolk County Council, Adult Social "
-               "Care Committee performance report, June 2017)", rows, columns,
-               right=("numerator", "denominator", "s75xl", "published", "95% interval"))
-    click.echo("Notes:\n" + "\n".join(f"- {n}" for n in table.attrs["notes"]))
+    show_demo(run_demo, out_dir, pdf=not no_pdf, quiet=quiet)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -440,3 +428,5 @@ from .commands.templates import templates_group  # noqa: E402
 cli.add_command(templates_group)
 from .commands.functions import functions_group  # noqa: E402
 cli.add_command(functions_group)
+from .pack.cli import pack_command  # noqa: E402
+cli.add_command(pack_command)

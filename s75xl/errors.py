@@ -70,3 +70,7 @@ class MissingInputError(InputError):
 
 class SuppressionPolicyError(S75Error):
     """An unknown or badly configured small-number suppression policy."""
+
+
+class OptionsError(S75Error):
+    """A setting that does not exist (a misspelt key) or has a value it cannot take."""

@@ -64,8 +64,8 @@ def test_user_errors_are_one_line_and_exit_2(capsys, argv, words):
     assert "Traceback" not in err
 
 
-def test_demo_reproduces_norfolk(capsys):
-    code, out, _ = run(capsys, "demo")
+def test_demo_reproduces_norfolk(capsys, tmp_path):
+    code, out, _ = run(capsys, "demo", "--out", str(tmp_path / "demo"), "--no-pdf", "--quiet")
     assert code == 0 and "618.0" in out and "known discrepancy" in out and "NO " not in out
 
 

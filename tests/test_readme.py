@@ -86,6 +86,7 @@ def workdir(tmp_path_factory):
     data = ROOT / "s75xl" / "data"
     shutil.copy(data / "norfolk_results_2016_17.csv", folder / "results.csv")
     shutil.copy(data / "norfolk_targets_2016_17.csv", folder / "targets.csv")
+    shutil.copy(data / "demo_commentary.csv", folder / "commentary.csv")
     return folder
 
 

@@ -1,0 +1,158 @@
+"""`build_pack`: results in, one pack per area out (workbook, PDF), plus a comparison workbook
+when there are several areas. The steps are the sub-package's modules, in order: options ->
+benchmarks -> assess -> content (with forecasts) -> chart specs -> workbook -> PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..assess import assess
+from ..catalogue import Catalogue, default_catalogue
+from ..errors import OptionsError, S75Error
+from ..suppression import suppress
+from ..tables import normalise_results
+from .commentary import normalise_commentary, unused_commentary
+from .compare import write_comparison
+from .content import AreaContent, area_content, headline_rows, report_month, select_period
+from .options import PackOptions
+from .pdf import HOW_TO_GET, to_pdf
+from .targets_ahead import TargetsAhead
+from .workbook import write_area_workbook
+
+Progress = Callable[[str, str], None]  # (area, stage) -> None
+
+
+@dataclass
+class PackResult:
+    """What `build_pack` wrote, and what it has to say."""
+
+    files: list[Path] = field(default_factory=list)
+    areas: dict[str, AreaContent] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    pdf_missing: str = ""
+
+    def lines(self) -> list[str]:
+        """The summary a command prints: per area, the rating and the exceptions."""
+        out = []
+        for content in self.areas.values():
+            if content.rating:
+                r = content.rating
+                out.append(f"{content.label}: {r['at_or_above']} of {r['with_target']} measures with a target are at "
+                           f"or above target ({r['percent']:g}%).")
+            else:
+                out.append(f"{content.label}: no measure has a target, so there is no overall rating.")
+            for kind in ("negative", "positive"):
+                rows = content.exceptions[content.exceptions["exception"] == kind]
+                out.append(f"  {kind.capitalize()} exceptions: {len(rows)}")
+                out.extend(f"  - {r.measure} {r.measure_name}: {r.exception_reasons}" for r in rows.itertuples())
+        return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_") or "pack"
+
+
+def _source_name(table) -> str:
+    return table.attrs.get("source", "") if isinstance(table, pd.DataFrame) else ""
+
+
+def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None,
+               commentary: pd.DataFrame | None = None, period=None, out_dir, options: PackOptions | dict | None = None,
+               catalogue: Catalogue | None = None, progress: Progress | None = None) -> PackResult:
+    """Build the quarterly board pack for each area in `results` (the documented results table).
+
+    `targets` is the targets table; `benchmarks` a table of benchmark_<name> columns by area,
+    measure and period (`s75xl.pack.benchmarks.read_benchmarks` makes one from the national
+    ASCOF data files); `commentary` the report cards' commentary (`s75xl.pack.commentary`).
+    Writes ``pack_<area>_<yyyy-mm>.xlsx`` (and ``.pdf``) per area into `out_dir`, and
+    ``comparison_<yyyy-mm>.xlsx`` when there are several areas.
+
+    >>> result = build_pack(results, targets=targets, out_dir="pack")   # doctest: +SKIP
+    >>> [p.name for p in result.files]                                  # doctest: +SKIP
+    ['pack_Norfolk_2017-03.xlsx', 'pack_Norfolk_2017-03.pdf']
+    """
+    if options is None:
+        options = PackOptions()
+    elif isinstance(options, dict):
+        options = PackOptions.from_mapping(options)
+    elif not isinstance(options, PackOptions):
+        raise OptionsError(f"Pack options must be PackOptions or a dict, not {type(options).__name__}.")
+    tell = progress or (lambda area, stage: None)
+    catalogue = catalogue or default_catalogue()
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise S75Error(f"The output folder {out} is a file; choose a folder.")
+    out.mkdir(parents=True, exist_ok=True)
+    result = PackResult()
+    benchmark_notes: list[str] = []
+
+    tell("", "checking the results")
+    table = normalise_results(results)
+    if benchmarks is not None:
+        from .benchmarks import add_intervals, attach_benchmarks
+
+        table, benchmark_notes = attach_benchmarks(add_intervals(table, catalogue), benchmarks, catalogue)
+        result.warnings.extend(benchmark_notes)
+    tell("", "assessing")
+    assessed = assess(table, targets, thresholds=options.thresholds, catalogue=catalogue, spc_options=options.spc)
+    if options.suppression:
+        assessed = _suppressed(assessed, options.suppression)
+    period_start = select_period(assessed, period if period is not None else options.period)
+    areas = sorted(assessed["area"].unique())
+    if options.areas is not None:
+        unknown = [a for a in options.areas if a not in areas]
+        if unknown:
+            raise S75Error(f"The results hold no area named {', '.join(map(repr, unknown))}; "
+                           f"they hold {', '.join(map(repr, areas))}.")
+        areas = list(options.areas)
+    notes_commentary = normalise_commentary(commentary, catalogue) if commentary is not None else None
+    ahead = TargetsAhead(targets, catalogue)
+    month = report_month(assessed)
+    measures_by_area = {a: set(headline_rows(assessed[assessed["area"] == a])["measure"]) for a in areas}
+    result.warnings.extend(unused_commentary(notes_commentary, measures_by_area))
+    for area in areas:
+        here = (assessed["area"] == area) & (month == period_start) & assessed["value"].notna()
+        if not here.any():
+            result.warnings.append(f"Area {area!r} has no data for {period_start:%b %Y}: no pack was built for it.")
+            continue
+        tell(area, "content and forecasts")
+        content = area_content(assessed, area, period_start, catalogue=catalogue, targets=ahead,
+                               commentary=notes_commentary, options=options,
+                               benchmark_methods={area: benchmark_notes})
+        result.areas[area] = content
+        tell(area, "workbook and charts")
+        path = out / f"pack_{_slug(area or 'all')}_{period_start:%Y-%m}.xlsx"
+        inputs = [s for s in (_source_name(results), _source_name(targets), _source_name(benchmarks),
+                              _source_name(commentary)) if s]
+        write_area_workbook(content, path, options, inputs=inputs)
+        result.files.append(path)
+        if options.pdf:
+            tell(area, "PDF")
+            pdf = to_pdf(path)
+            if pdf is None:
+                result.pdf_missing = HOW_TO_GET
+            else:
+                result.files.append(pdf)
+    if len(result.areas) > 1:
+        tell("", "comparison workbook")
+        path = out / f"comparison_{period_start:%Y-%m}.xlsx"
+        write_comparison(list(result.areas.values()), path, result.warnings)
+        result.files.append(path)
+    if not result.areas:
+        raise S75Error(f"No area has data for {period_start:%b %Y}, so no pack was built.")
+    return result
+
+
+def _suppressed(assessed: pd.DataFrame, policies) -> pd.DataFrame:
+    """Small-number suppression: suppressed figures become blank (shown as not available)."""
+    masked = suppress(assessed, list(policies))
+    for column in ("numerator", "denominator", "value", "ci_lower", "ci_upper"):
+        if column in masked:
+            masked[column] = pd.to_numeric(masked[column], errors="coerce")
+    return masked
