@@ -307,3 +307,6 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+from .finance.cli import budget as budget_group  # noqa: E402  (the finance sub-package's commands)
+cli.add_command(budget_group)
