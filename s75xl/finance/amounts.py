@@ -26,7 +26,8 @@ def parse_amount(text: object) -> float | None:
     if raw == "":
         return None
     match = AMOUNT.match(raw)
-    if match is None or bool(match.group("open")) != bool(match.group("close")):
+    if match is None or bool(match.group("open")) != bool(match.group("close")) or \
+            (match.group("neg1") and match.group("neg2")):
         raise ValueError(raw)
     number = match.group("num").replace(",", "")
     if "," in match.group("num") and not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d*)?", match.group("num")):

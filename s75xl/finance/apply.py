@@ -110,7 +110,7 @@ def _info(found: _Found, rows: SheetRows, strings: _Strings) -> TableInfo:
             continue
         cell = first.get(table.where.min_col + index, "")
         formula = re.search(r"<f>(.*?)</f>", cell, re.S)  # a plain (not shared) formula, as Excel wrote it
-        calculated[column.name] = unescape(formula.group(1)) if formula else _with_table(table.name, column.formula)
+        calculated[column.name] = _with_table(table.name, unescape(formula.group(1)) if formula else column.formula)
 
     def read_rows() -> list[list]:
         out = []
@@ -124,7 +124,8 @@ def _info(found: _Found, rows: SheetRows, strings: _Strings) -> TableInfo:
 
 
 def _with_table(table: str, formula: str) -> str:
-    """A calculated-column formula as a cell holds it: "[[#This Row],[X]]" gains the table name."""
+    """A calculated-column formula as a cell holds it: "[[#This Row],[X]]" gains the table name
+    (Excel reads both; LibreOffice only the second)."""
     return re.sub(r"(?<![\w\]])\[\[#This Row\]", f"{table}[[#This Row]", formula)
 
 

@@ -102,13 +102,13 @@ def budget_lines(budget: pd.DataFrame, ledger: pd.DataFrame, period: pd.Period, 
                                          f"(the year to {label(period)} starts in {label(start)}).")
     known = set(map(tuple, budget[key].itertuples(index=False, name=None)))
     keys = list(zip(*(year[k] for k in key)))
-    unknown = year[[k not in known for k in keys]]
+    unknown = year[np.array([k not in known for k in keys], dtype=bool)]
     for (cc, *rest), part in unknown.groupby(key if by_subjective else ["cost_centre"], dropna=False, sort=True):
         what = f"cost centre {cc}" + (f", subjective {rest[0]}" if by_subjective else "")
         rows = ", ".join(map(str, part["row"].head(6))) + (" and more" if len(part) > 6 else "")
         monitor.add("problem", "ledger", f"{where}, rows {rows}: {what} is not in the budget, so its "
                                          f"{money(part['actual'].fillna(0).sum())} to date is in no budget line.")
-    counted = year[[k in known for k in keys]]
+    counted = year[np.array([k in known for k in keys], dtype=bool)]
     _duplicates_and_gaps(counted, key, start, period, where, monitor)
     actual = counted.groupby(key, dropna=False)["actual"].sum(min_count=1)
     latest = counted.sort_values(["month", "row"]).dropna(subset=["forecast_outturn"]) \
@@ -197,7 +197,10 @@ def _components_check(frame: pd.DataFrame, group: str | None, name: str, figures
                       unit, monitor: Monitor) -> pd.DataFrame:
     """Rows named "Total" checked against the rows they total; returns the rows without totals."""
     where = frame.attrs.get("where", table)
-    totals = frame[frame[name].map(is_total) | (frame[group].map(is_total) if group else False)]
+    marked = [is_total(v) for v in frame[name]]
+    if group:
+        marked = [a or is_total(b) for a, b in zip(marked, frame[group])]
+    totals = frame[np.array(marked, dtype=bool)]
     parts = frame.drop(totals.index)
     for index, row in totals.iterrows():
         grand = group is None or is_total(row[group])

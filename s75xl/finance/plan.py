@@ -77,13 +77,14 @@ def match_tables(tables: list[TableInfo], layout: MonitorLayout) -> dict[str, Ta
     for kind, spec in layout.tables.items():
         by_name = [t for t in tables if normal(t.name) in {normal(n) for n in spec.names}]
         found = by_name or [t for t in tables if set(spec.key) <= {spec.field_for(h) for h in t.headings}]
+        # a table found by name needs only the first key column (a budget without subjectives is fine)
         found = [t for t in found if t not in chosen.values()]
         if len(found) > 1 and not by_name:
             raise BudgetError(f"Tables {found[0].name} and {found[1].name} both look like the {kind} table; "
                               f"name one of them {spec.names[0]!r}.")
         if found:
             table = found[0]
-            missing = [k for k in spec.key if k not in {spec.field_for(h) for h in table.headings}]
+            missing = [k for k in spec.key[:1] if k not in {spec.field_for(h) for h in table.headings}]
             if missing:
                 raise BudgetError(f"Table {table.name} on sheet {table.sheet} has no column for {missing[0]} "
                                   f"(headed {', '.join(repr(a) for a in spec.columns[missing[0]])}).")
