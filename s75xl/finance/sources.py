@@ -266,7 +266,8 @@ class DatabaseSource(Source):
                 except FileNotFoundError:
                     raise SourceError(f"The query file {path} for the {kind} table does not exist.") from None
                 try:
-                    return pd.read_sql(text(sql), connection), f"the {kind} query {path.name}"
+                    result = connection.execute(text(sql))
+                    return pd.DataFrame(result.fetchall(), columns=list(result.keys())), f"the {kind} query {path.name}"
                 except sa_exc.DBAPIError as exc:
                     first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
                     raise SourceError(f"The query {path.name} for the {kind} table failed in the database: {first}.") from None
