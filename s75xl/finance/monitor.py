@@ -62,10 +62,15 @@ def over_threshold(variance, budget, threshold_pct: float) -> np.ndarray:
 
 
 def periods_of(frame: pd.DataFrame, table: str) -> pd.Series:
+    """The month of each row (each distinct text is read once: a ledger repeats a dozen periods)."""
     where = frame.attrs.get("where", table)
+    known: dict = {}
     out = []
     for position, value in enumerate(frame["period"]):
-        found = month(value)
+        key = value if isinstance(value, (str, int, float)) else str(value)
+        found = known.get(key)
+        if found is None:
+            found = known[key] = month(value)
         if found is None:
             raise SourceError(f"{where}, row {position + 2}, column 'period': {str(value).strip()!r} is not a month "
                               "(write it as 2017-03, Mar-17 or March 2017).")
@@ -79,7 +84,9 @@ def budget_lines(budget: pd.DataFrame, ledger: pd.DataFrame, period: pd.Period, 
     where = ledger.attrs.get("where", "the ledger")
     months = periods_of(ledger, "ledger")
     start = year_start(period)
-    ledger = ledger.assign(month=months, row=np.arange(len(ledger)) + 2)
+    # months as integers (Period.ordinal) for grouping and comparing at numpy speed
+    ledger = ledger.assign(month=months, mnum=np.array([m.ordinal for m in months], dtype=np.int64),
+                           row=np.arange(len(ledger)) + 2)
     if "subjective" not in ledger:
         ledger["subjective"] = None
     budget = budget.copy()
@@ -92,11 +99,12 @@ def budget_lines(budget: pd.DataFrame, ledger: pd.DataFrame, period: pd.Period, 
     by_subjective = budget["subjective"].notna().any()
     key = ["cost_centre", "subjective"] if by_subjective else ["cost_centre"]
     _duplicate_budget_lines(budget, key, monitor)
-    year = ledger[(ledger["month"] >= start) & (ledger["month"] <= period)]
-    later = int((ledger["month"] > period).sum())
+    year = ledger[(ledger["mnum"] >= start.ordinal) & (ledger["mnum"] <= period.ordinal)]
+    later = int((ledger["mnum"] > period.ordinal).sum())
     if later:
         monitor.add("note", "ledger", f"{where}: {later} rows after {label(period)} are not counted.")
-    missing = [str(m) for m in pd.period_range(start, period, freq="M") if not (year["month"] == m).any()]
+    present = set(year["mnum"])
+    missing = [str(m) for m in pd.period_range(start, period, freq="M") if m.ordinal not in present]
     if missing:
         monitor.add("problem", "ledger", f"{where} has no rows at all for {', '.join(missing)} "
                                          f"(the year to {label(period)} starts in {label(start)}).")
@@ -111,26 +119,27 @@ def budget_lines(budget: pd.DataFrame, ledger: pd.DataFrame, period: pd.Period, 
     counted = year[np.array([k in known for k in keys], dtype=bool)]
     _duplicates_and_gaps(counted, key, start, period, where, monitor)
     actual = counted.groupby(key, dropna=False)["actual"].sum(min_count=1)
-    latest = counted.sort_values(["month", "row"]).dropna(subset=["forecast_outturn"]) \
-        if "forecast_outturn" in counted else counted.iloc[0:0].assign(forecast_outturn=np.nan)
-    forecast = latest.groupby(key, dropna=False).agg(forecast_outturn=("forecast_outturn", "sum"),
-                                                     month=("month", "max"))
+    latest = counted.dropna(subset=["forecast_outturn"]) if "forecast_outturn" in counted else \
+        counted.iloc[0:0].assign(forecast_outturn=np.nan)
     # the forecast is the latest month's: sum only that month's rows for each line
-    last_rows = latest.merge(forecast["month"].rename("last").reset_index(), on=key)
-    last_rows = last_rows[last_rows["month"] == last_rows["last"]]
+    last = latest.groupby(key, dropna=False)["mnum"].transform("max")
+    last_rows = latest[latest["mnum"] == last]
     forecast_now = last_rows.groupby(key, dropna=False)["forecast_outturn"].sum()
+    forecast_month = last_rows.groupby(key, dropna=False)["mnum"].max()
     lines = budget.set_index(key)
     out = lines.assign(actual_to_date=actual.reindex(lines.index).fillna(0.0).to_numpy(),
                        forecast_outturn=forecast_now.reindex(lines.index).to_numpy()).reset_index()
-    stale = forecast["month"].reindex(lines.index)
-    for (index, line), old in zip(out.iterrows(), stale):
+    stale = forecast_month.reindex(lines.index)
+    attention = out["forecast_outturn"].isna().to_numpy() | (stale.to_numpy() != period.ordinal)
+    for (index, line), old in zip(out[attention].iterrows(), stale[attention]):
         name = f"cost centre {line['cost_centre']}" + (f", {line['subjective']}" if by_subjective else "")
         if pd.isna(line["forecast_outturn"]):
             out.at[index, "forecast_outturn"] = line["actual_to_date"] if period.month == 3 else line["annual_budget"]
             monitor.add("problem", "budget", f"Budget line {name} has no forecast outturn in {where} for the year to "
                                              f"{label(period)}; the {'actual' if period.month == 3 else 'budget'} "
                                              "is shown in its place.")
-        elif old != period:
+        else:
+            old = pd.Period(ordinal=int(old), freq="M")
             monitor.add("note", "budget", f"Budget line {name}: the latest forecast in {where} is for {label(old)}.")
     out["variance"] = pence(out["forecast_outturn"] - out["annual_budget"]) / 100
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -160,20 +169,22 @@ def _duplicate_budget_lines(budget: pd.DataFrame, key: list[str], monitor: Monit
 
 
 def _duplicates_and_gaps(rows: pd.DataFrame, key: list[str], start, period, where: str, monitor: Monitor) -> None:
-    doubled = rows[rows.duplicated(key + ["month"], keep=False)]
+    doubled = rows[rows.duplicated(key + ["mnum"], keep=False)]
     for values, part in doubled.groupby(key + ["month"], dropna=False, sort=True):
         line = " / ".join(str(v) for v in values[:-1])
         figures = " and ".join(money(v) for v in part["actual"].fillna(0))
         monitor.add("problem", "ledger", f"{where}, rows {', '.join(map(str, part['row']))}: {line} has "
                                          f"{len(part)} rows for {values[-1]} ({figures}); all are counted.")
-    wanted = set(pd.period_range(start, period, freq="M"))
     present_months = set(rows["month"])
-    for values, part in rows.groupby(key, dropna=False, sort=True):
-        gaps = sorted((wanted & present_months) - set(part["month"]))
-        if gaps:
-            line = " / ".join(str(v) for v in (values if isinstance(values, tuple) else (values,)))
-            monitor.add("problem", "ledger", f"{where}: {line} has no row for {', '.join(map(str, gaps))}, "
-                                             "so its actual to date may be understated.")
+    wanted = set(pd.period_range(start, period, freq="M")) & present_months
+    counts = rows.groupby(key, dropna=False)["mnum"].nunique()
+    for values in counts.index[counts < len(wanted)]:
+        values = values if isinstance(values, tuple) else (values,)
+        mine = rows[np.logical_and.reduce([(rows[k] == v) if v == v and v is not None else rows[k].isna()
+                                           for k, v in zip(key, values)])]
+        gaps = sorted(wanted - set(mine["month"]))
+        monitor.add("problem", "ledger", f"{where}: {' / '.join(str(v) for v in values)} has no row for "
+                                         f"{', '.join(map(str, gaps))}, so its actual to date may be understated.")
 
 
 def latest_rows(frame: pd.DataFrame, period: pd.Period, table: str, monitor: Monitor) -> pd.DataFrame:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-FORMULA_CELL = re.compile(r"<c\b[^>]*>(?:(?!</c>).)*?<f\b(?:(?!</c>).)*?</c>", re.S)
+# a formula cell with a cached result: <c ...><f ...>text</f><v>result</v> (formula text has no "<")
+CACHED = re.compile(r"(<c\b[^>]*>)(<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)<v>[^<]*</v>|(<c\b[^>]*>)(<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)<v/>")
 FORMULA_TEXT = re.compile(r"<f\b[^>]*>(.*?)</f>", re.S)
 
 
@@ -27,9 +28,7 @@ def mentions(xml: str, names: set[str]) -> bool:
 def drop_cached_results(xml: str) -> str:
     """The sheet with no cached result in any formula cell (so it is computed on opening)."""
     def one(match: re.Match) -> str:
-        cell = match.group(0)
-        head_end = cell.index(">")
-        head = re.sub(r'\s+t="(?:str|n|b|e)"', "", cell[:head_end])
-        return head + re.sub(r"<v>.*?</v>|<v/>", "", cell[head_end:], flags=re.S)
+        head, formula = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        return re.sub(r'\s+t="(?:str|n|b|e)"', "", head) + formula
 
-    return FORMULA_CELL.sub(one, xml)
+    return CACHED.sub(one, xml)

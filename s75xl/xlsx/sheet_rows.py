@@ -104,6 +104,9 @@ class SheetRows:
         after = [r for r in self.rows if r[0] > last]
         old = {n: split_cells(x) for n, x in self.rows if first <= n <= last}
         block = []
+        # a new row's tag is the default tag with its own number: split once, not once per row
+        before_r, _, after_r = re.sub(r'\s+spans="[^"]*"', "", default_tag).partition(
+            ROW_NUMBER.search(default_tag).group(0) if ROW_NUMBER.search(default_tag) else 'r=""')
         for number in range(first, last + 1):
             open_tag, cells = old.get(number, (None, []))
             left = "".join(x for c, x in cells if c < min_col)
@@ -111,9 +114,11 @@ class SheetRows:
             middle = new_rows.get(number, "")
             if not (left or middle or right):
                 continue
-            tag = row_tags.get(number) or open_tag or default_tag
-            tag = re.sub(r'\s+spans="[^"]*"', "", tag)
-            tag = ROW_NUMBER.sub(f'r="{number}"', tag, count=1)
+            tag = row_tags.get(number) or open_tag
+            if tag:
+                tag = ROW_NUMBER.sub(f'r="{number}"', re.sub(r'\s+spans="[^"]*"', "", tag), count=1)
+            else:
+                tag = f'{before_r}r="{number}"{after_r}'
             block.append((number, f"{tag}{left}{middle}{right}</row>"))
         self.rows = before + block + after
 
