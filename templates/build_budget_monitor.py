@@ -110,7 +110,7 @@ def build(path: Path = HERE / "budget_monitor.xlsx") -> Path:
         "title": wb.add_format({"bold": True, "font_size": 14, "font_color": NHS_BLUE}),
         "sub": wb.add_format({"italic": True, "font_color": "#425563"}),
         "head": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": NHS_BLUE}),
-        "label": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "label": wb.add_format({"valign": "top"}),
         "text": wb.add_format({"valign": "top"}),
         "money": wb.add_format({"num_format": "#,##0.00;[Red]-#,##0.00"}),
         "pct": wb.add_format({"num_format": "0.0%;[Red]-0.0%"}),
@@ -134,14 +134,14 @@ def build(path: Path = HERE / "budget_monitor.xlsx") -> Path:
 
 
 def _summary(wb, ws, f, monitor) -> None:
-    ws.set_column(0, 0, 46)
-    ws.set_column(1, 4, 16)
+    ws.set_column(0, 0, 58)
+    ws.set_column(1, 3, 15)
     ws.write(0, 0, "Section 75 budget monitor", f["title"])
     ws.write(1, 0, "For the Partnership Board: the budget position, the 10% rule, care packages, savings, "
                    "staffing and contract penalties", f["sub"])
     ws.write(2, 0, "Position at")
     ws.write(2, 1, label(monitor.period))
-    ws.write(3, 0, "Report any forecast over- or underspend above this share of budget")
+    ws.write(3, 0, "Report any forecast over- or underspend above (% of budget)")
     ws.write_number(3, 1, monitor.threshold_pct / 100, f["threshold"])
     ws.write_row(5, 0, ["Budget and activity", "Amount"], f["head"])
     budget = monitor.tables["budget"]
@@ -176,8 +176,8 @@ def _summary(wb, ws, f, monitor) -> None:
     chart.set_x_axis({"num_format": "#,##0"})
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 620, "height": 360})
-    ws.insert_chart(5, 3, chart, {"x_offset": 20})
+    chart.set_size({"width": 640, "height": 440})
+    ws.insert_chart(1, 4, chart, {"x_offset": 15})
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
