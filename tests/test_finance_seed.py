@@ -193,3 +193,10 @@ def test_text_in_an_amount_column_names_the_file_row_and_column(tmp_path):
     ledger.loc[4, "actual"] = "n/a"
     with pytest.raises(SourceError, match=r"^ledger.csv, row 6, column 'actual': 'n/a' is not an amount"):
         monitor_of(tmp_path, ledger=ledger)
+
+
+def test_a_movement_row_given_twice_for_one_period_is_reported(tmp_path):
+    movements = tables()["movements"]
+    twice = pd.concat([movements, movements.iloc[[2]]], ignore_index=True)
+    problems = texts(monitor_of(tmp_path, movements=twice), "problem", "movements")
+    assert "movements.csv, rows 4, 16: Adult mental health / Home & Community Support appears 2 times." in problems

@@ -204,6 +204,16 @@ def latest_rows(frame: pd.DataFrame, period: pd.Period, table: str, monitor: Mon
     return out
 
 
+def _duplicate_rows(frame: pd.DataFrame, key: list[str], table: str, monitor: Monitor) -> None:
+    """Two rows for the same thing in one period (a table loaded twice, say): both are kept, and said."""
+    where = frame.attrs.get("where", table)
+    doubled = frame[frame.duplicated(key, keep=False)]
+    for values, part in doubled.groupby(key, dropna=False, sort=True):
+        values = values if isinstance(values, tuple) else (values,)
+        monitor.add("problem", table, f"{where}, rows {', '.join(str(i + 2) for i in part.index)}: "
+                                      f"{' / '.join(str(v) for v in values)} appears {len(part)} times.")
+
+
 def _components_check(frame: pd.DataFrame, group: str | None, name: str, figures: list[str], table: str,
                       unit, monitor: Monitor) -> pd.DataFrame:
     """Rows named "Total" checked against the rows they total; returns the rows without totals."""
@@ -237,6 +247,7 @@ def movements(frame: pd.DataFrame, period: pd.Period, monitor: Monitor) -> pd.Da
     if "client_group" not in frame:
         frame["client_group"] = ""
     frame.attrs["where"] = where
+    _duplicate_rows(frame, ["client_group", "package_type"], "movements", monitor)
     whole = lambda v: f"{v:,.0f}"  # noqa: E731
     parts = _components_check(frame, "client_group", "package_type", ["opening", "new", "ended", "closing"],
                               "movements", whole, monitor)
@@ -262,6 +273,7 @@ def savings(frame: pd.DataFrame, period: pd.Period, monitor: Monitor) -> pd.Data
     frame = latest_rows(frame, period, "savings", monitor)
     if "stretch_target" not in frame:
         frame = frame.assign(stretch_target=np.nan)
+    _duplicate_rows(frame, ["scheme"], "savings", monitor)
     parts = _components_check(frame, None, "scheme", ["target", "stretch_target", "delivered"], "savings",
                               money, monitor)
     out = parts[["scheme", "target", "stretch_target", "delivered"]].copy().reset_index(drop=True)
@@ -281,6 +293,7 @@ def staffing(frame: pd.DataFrame, period: pd.Period, monitor: Monitor) -> pd.Dat
     if "establishment_wte" not in frame:
         frame = frame.assign(establishment_wte=np.nan)
     wte = lambda v: f"{v:.2f} WTE"  # noqa: E731
+    _duplicate_rows(frame, ["organisation", "post"], "staffing", monitor)
     parts = _components_check(frame, "organisation", "post", ["establishment_wte", "vacant_wte"], "staffing",
                               wte, monitor)
     out = parts[["organisation", "post", "establishment_wte", "vacant_wte"]].copy().reset_index(drop=True)
