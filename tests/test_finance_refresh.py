@@ -216,3 +216,11 @@ def test_the_api_gives_the_plan_an_open_workbook_adapter_would_apply(tmp_path):
     assert write.rows[0] == ("MH100", 3_072_633.0, -202_872.0)
     assert write.formulas["Variance"].startswith("Budget[[#This Row]")
     assert pd.Period("2017-03", "M") == plan.period
+
+
+def test_a_threshold_given_to_the_refresh_is_written_to_the_workbook_so_its_formulas_agree(tmp_path):
+    report = refresh_budget(TEMPLATE, as_csv(tables(), tmp_path / "ledger"), out=tmp_path / "out.xlsx", threshold_pct=5)
+    summary = load_workbook(tmp_path / "out.xlsx")["Summary"]
+    assert summary["B4"].value == 0.05
+    assert report.plan.monitor.tables["budget"].set_index("cost_centre").loc["MH100", "flag"].startswith("Underspend")
+    assert summary["A25"].value == "Adult mental health social work, Employees"  # now among the lines to report

@@ -9,7 +9,6 @@ import sqlite3
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from s75xl.cli import main
 from s75xl.finance import refresh_budget
@@ -185,3 +184,23 @@ def test_penalties_prints_the_exposure_county_and_city(capsys):
 def test_the_same_monitor_from_the_python_api_as_from_a_source(tmp_path):
     monitor = build_monitor(open_source(as_csv(tables(), tmp_path / "csv")), period="2017-03")
     assert round(monitor.tables["budget"]["variance"].sum()) == -937_122
+
+
+def test_the_demo_refreshes_the_shipped_monitor_from_the_shipped_sqlite_ledger(tmp_path):
+    from s75xl.finance.demo import run
+
+    lines = run(tmp_path / "demo")
+    assert (tmp_path / "demo" / "budget_monitor_2017_03.xlsx").exists()
+    assert "  SLA penalties at risk: County £86,320, City £31,680, total £118,000" in lines
+
+
+def test_demo_ledger_copies_the_ledger_and_template(tmp_path, capsys):
+    code, out, _ = run(["budget", "demo-ledger", "--out", str(tmp_path / "d")], capsys)
+    assert code == 0 and (tmp_path / "d" / "demo_ledger.sqlite").exists()
+    assert (tmp_path / "d" / "demo_ledger" / "ledger.csv").exists() and (tmp_path / "d" / "budget_monitor.xlsx").exists()
+
+
+def test_a_sqlite_url_to_a_missing_file_is_refused_not_created(tmp_path, capsys):
+    missing = tmp_path / "nowhere.sqlite"
+    assert "The SQLite database" in refuse(tmp_path, capsys, f"sqlite:///{missing}")
+    assert not missing.exists()

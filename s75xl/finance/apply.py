@@ -26,7 +26,7 @@ from ..xlsx.package import Package
 from ..xlsx.refs import Box, split_sheet_ref
 from ..xlsx.relationships import TABLE, targets
 from ..xlsx.resize import Resize
-from ..xlsx.sheet_rows import SheetRows, cell_xml, split_cells
+from ..xlsx.sheet_rows import SheetRows, cell_xml
 from ..xlsx.tables import Table, read_table, resized_xml
 from ..xlsx.workbook import set_full_calc_on_load, sheet_parts
 from .config import MonitorLayout
@@ -260,5 +260,3 @@ def _moved_total(cell: str, col: int, row: int) -> str:
     """A totals-row cell moved to its new row (its cached result is dropped with the sheet's)."""
     return re.sub(r'\br="[A-Z]+\d+"', f'r="{get_column_letter(col)}{row}"', cell, count=1)
 
-
-__all__ = ["RefreshReport", "refresh_budget", "split_cells"]

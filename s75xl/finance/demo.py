@@ -139,6 +139,19 @@ def write_sqlite(tables: dict[str, pd.DataFrame], path: Path) -> Path:
     return path
 
 
+def run(out_dir) -> list[str]:
+    """The budget part of ``s75xl demo``: refresh the shipped budget monitor from the shipped
+    SQLite ledger into out_dir/budget_monitor_2017_03.xlsx; returns the report's lines."""
+    from ..resources import shipped_path
+    from .apply import refresh_budget
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    report = refresh_budget(shipped_path("templates", "budget_monitor.xlsx"), SQLITE, period="2017-03",
+                            out=out / "budget_monitor_2017_03.xlsx")
+    return report.lines()
+
+
 if __name__ == "__main__":
     tables = demo_tables()
     print(write_csv_folder(tables, CSV_FOLDER), write_sqlite(tables, SQLITE))

@@ -317,6 +317,9 @@ def open_source(source: str | Path, mapping: str | Path | None = None) -> Source
             raise SourceError("The ledger source is not a valid database URL.") from None
         if url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") and \
+                not Path(url.database).exists():  # SQLite would create an empty database there
+            raise SourceError(f"The SQLite database {url.database} does not exist.")
         return DatabaseSource(url, chosen, safe_label(url) if url.get_backend_name() != "sqlite" else
                               f"the SQLite database {url.database}")
     path = Path(text)

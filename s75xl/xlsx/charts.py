@@ -11,7 +11,7 @@ import math
 import re
 from xml.sax.saxutils import escape, unescape
 
-from .refs import Box, split_sheet_ref, sheet_ref
+from .refs import split_sheet_ref, sheet_ref
 from .resize import Resize, follow
 
 REF = re.compile(r"(<c:(?:numRef|strRef)>\s*<c:f>)(.*?)(</c:f>)(\s*<c:(num|str)Cache>.*?</c:(?:num|str)Cache>)?", re.S)
@@ -62,5 +62,3 @@ def _cache(kind: str, old: str, points: list) -> str:
         body.append(f'<c:pt idx="{index}"><c:v>{text}</c:v></c:pt>')
     return f"{lead}<c:{kind}Cache>{''.join(body)}</c:{kind}Cache>"
 
-
-__all__ = ["Box", "resize_series"]
