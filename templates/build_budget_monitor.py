@@ -26,6 +26,7 @@ from s75xl.finance.periods import label  # noqa: E402
 from s75xl.finance.sources import open_source  # noqa: E402
 
 NHS_BLUE = "#005EB8"
+BUILT_WITH_XLSXWRITER = "3.3.1"  # the shipped file's bytes are this version's; another writes the same workbook in other bytes
 REPORT_LINES = 10  # rows on the Summary for the budget lines to report
 
 # heading, field, format, calculated formula, totals function

@@ -191,7 +191,11 @@ def test_the_template_is_built_reproducibly_and_matches_the_shipped_file(tmp_pat
         sys.path.pop(0)
     one = build_budget_monitor.build(tmp_path / "one.xlsx").read_bytes()
     two = build_budget_monitor.build(tmp_path / "two.xlsx").read_bytes()
-    assert one == two == TEMPLATE.read_bytes()
+    assert one == two
+    if xlsxwriter.__version__ == build_budget_monitor.BUILT_WITH_XLSXWRITER:
+        assert one == TEMPLATE.read_bytes()
+    else:  # the lowest-versions run: the same workbook, in that version's bytes
+        assert sorted(parts(tmp_path / "one.xlsx")) == sorted(parts(TEMPLATE))
 
 
 def test_the_template_has_the_five_tables_with_calculated_columns_and_structured_reference_formulas():
