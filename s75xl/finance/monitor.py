@@ -145,8 +145,8 @@ def budget_lines(budget: pd.DataFrame, ledger: pd.DataFrame, period: pd.Period, 
     with np.errstate(divide="ignore", invalid="ignore"):
         out["variance_pct"] = np.where(out["annual_budget"] != 0, out["variance"] / out["annual_budget"], np.nan)
     flagged = over_threshold(out["variance"], out["annual_budget"], threshold_pct)
-    out["flag"] = np.where(flagged, np.where(out["variance"] > 0, "Overspend", "Underspend") +
-                           ": report to the council now", "")
+    out["flag"] = [("Overspend" if v > 0 else "Underspend") + ": report to the council now" if f else ""
+                   for f, v in zip(flagged, out["variance"])]
     for line in out[flagged].itertuples():
         name = f"cost centre {line.cost_centre}" + (f" {line.service}" if line.service else "") + \
             (f", {line.subjective}" if by_subjective and line.subjective else "")
