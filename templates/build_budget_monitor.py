@@ -80,7 +80,7 @@ TABLES = {
         ("City at risk", "city_at_risk", "money", None, "sum"),
     ]),
 }
-WIDTHS = {"text": 30, "money": 15, "pct": 11, "whole": 10, "wte": 12}
+WIDTHS = {"text": 30, "money": 16, "pct": 11, "whole": 10, "wte": 18}
 
 SUMMARY = [  # label, formula, format
     ("Annual budget", "=SUM(Budget[Annual budget])", "money"),
@@ -199,7 +199,7 @@ def _table(ws, name, title, columns, frame, f) -> None:
     first, rows = 2, max(1, len(frame))
     spec = []
     for heading, field, fmt, formula, total in columns:
-        column = {"header": heading, "format": f[fmt]}
+        column = {"header": heading, "format": f[fmt], "header_format": f["head"]}
         if formula:
             column["formula"] = formula
         if total == "Total":
@@ -220,7 +220,7 @@ def _table(ws, name, title, columns, frame, f) -> None:
                 ws.write_formula(r, c, _this_row(name, formula), f[fmt], "" if value is None else value)
     for c, (heading, field, fmt, formula, total) in enumerate(columns):
         ws.set_column(c, c, 44 if field in ("service", "target", "position", "scheme", "post", "package_type")
-                      else WIDTHS[fmt])
+                      else 38 if field in ("flag", "status") else WIDTHS[fmt])
     ws.freeze_panes(first + 1, 0)
     ws.set_landscape()
     ws.set_paper(9)
