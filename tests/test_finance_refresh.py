@@ -228,3 +228,12 @@ def test_a_threshold_given_to_the_refresh_is_written_to_the_workbook_so_its_form
     assert summary["B4"].value == 0.05
     assert report.plan.monitor.tables["budget"].set_index("cost_centre").loc["MH100", "flag"].startswith("Underspend")
     assert summary["A25"].value == "Adult mental health social work, Employees"  # now among the lines to report
+
+
+def test_a_source_table_with_no_rows_leaves_one_empty_row_as_excel_requires(tmp_path):
+    empty = tables()["savings"].iloc[0:0]
+    refresh_budget(TEMPLATE, as_csv(tables(savings=empty), tmp_path / "ledger"), out=tmp_path / "out.xlsx")
+    p = parts(tmp_path / "out.xlsx")
+    assert 'ref="A3:F5"' in p["xl/tables/table3.xml"].decode()
+    savings = load_workbook(tmp_path / "out.xlsx")["Savings"]
+    assert savings["A4"].value is None and savings["B4"].value is None and savings["A5"].value == "Total"

@@ -200,3 +200,15 @@ def test_a_movement_row_given_twice_for_one_period_is_reported(tmp_path):
     twice = pd.concat([movements, movements.iloc[[2]]], ignore_index=True)
     problems = texts(monitor_of(tmp_path, movements=twice), "problem", "movements")
     assert "movements.csv, rows 4, 16: Adult mental health / Home & Community Support appears 2 times." in problems
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_every_amount_reads_back_in_each_written_form(amount):
+    value = float(amount)
+    plain = f"{abs(value):,.2f}"
+    assert parse_amount(f"£{plain}" if value >= 0 else f"({plain})") == pytest.approx(value, abs=1e-9)
+    assert parse_amount(f"-£{plain}" if value < 0 else plain) == pytest.approx(value, abs=1e-9)
+    assert parse_amount(f"{value:.2f}") == pytest.approx(value, abs=1e-9)
