@@ -204,3 +204,9 @@ def test_a_sqlite_url_to_a_missing_file_is_refused_not_created(tmp_path, capsys)
     missing = tmp_path / "nowhere.sqlite"
     assert "The SQLite database" in refuse(tmp_path, capsys, f"sqlite:///{missing}")
     assert not missing.exists()
+
+
+def test_a_damaged_excel_ledger(tmp_path, capsys):
+    broken = tmp_path / "ledger.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    assert "cannot be read as Excel" in refuse(tmp_path, capsys, str(broken))

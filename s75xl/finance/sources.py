@@ -185,7 +185,10 @@ class FileSource(Source):
 
     def _sheet(self, name: str):
         if self._sheets is None:
-            self._sheets = {normal(s): s for s in pd.ExcelFile(self.path, engine="openpyxl").sheet_names}
+            try:
+                self._sheets = {normal(s): s for s in pd.ExcelFile(self.path, engine="openpyxl").sheet_names}
+            except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+                raise SourceError(f"The workbook {self.path} cannot be read as Excel ({type(exc).__name__}).") from None
         sheet = self._sheets.get(normal(name))
         if sheet is None:
             return None
