@@ -430,3 +430,5 @@ from .commands.functions import functions_group  # noqa: E402
 cli.add_command(functions_group)
 from .pack.cli import pack_command  # noqa: E402
 cli.add_command(pack_command)
+from .finance.cli import budget as budget_group  # noqa: E402
+cli.add_command(budget_group)

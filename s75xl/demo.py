@@ -131,7 +131,7 @@ def run_demo(out_dir, *, people: int = 3000, seed: int = 1, pdf: bool = True, pr
     from .fill import fill
     from .pack import PackOptions, build_pack
     from .pack.benchmarks_input import read_benchmark_files
-    from .resources import shipped_dir
+    from .resources import report_templates, shipped_dir
     from .synthetic import write
     from .tables import write_table
 
@@ -175,7 +175,7 @@ def run_demo(out_dir, *, people: int = 3000, seed: int = 1, pdf: bool = True, pr
 
     tell("", "fill: every shipped template")
     (out / "templates").mkdir(exist_ok=True)
-    templates = sorted(shipped_dir("templates").glob("*.xlsx"))
+    templates = report_templates()
     if not templates:
         result.lines.append("fill: this installation has no shipped templates, so none was filled.")
     for template in templates:
@@ -184,6 +184,13 @@ def run_demo(out_dir, *, people: int = 3000, seed: int = 1, pdf: bool = True, pr
         report = fill(template, data, targets=plan, out=filled)
         note((f"fill ({source})", filled))
         result.lines.append(f"fill {template.name}: {report.lines()[0]}")
+
+    if (shipped_dir("templates") / "budget_monitor.xlsx").exists():
+        tell("", "budget: the budget monitor refreshed from the demo ledger")
+        from .finance.demo import run as refresh_demo_budget
+
+        result.lines += [f"budget: {line}" for line in refresh_demo_budget(out / "budget")]
+        note(("budget refresh", out / "budget" / "budget_monitor_2017_03.xlsx"))
 
     tell("", "pack: the quarterly board pack")
     options = PackOptions(pdf=pdf, council="999", region="East of England", comparators=("901", "902", "903"),

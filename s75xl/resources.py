@@ -27,3 +27,11 @@ def shipped_dir(kind: str) -> Path:
 def shipped_path(kind: str, name: str) -> Path:
     """The path of one shipped file, e.g. shipped_path("templates", "vital_signs_dashboard.xlsx")."""
     return shipped_dir(kind) / name
+
+
+BUDGET_TEMPLATES = ("budget_monitor.xlsx",)  # refreshed by `s75xl budget`, not filled by `s75xl fill`
+
+
+def report_templates() -> list[Path]:
+    """The shipped report templates that `s75xl fill` fills (every template but the budget monitor)."""
+    return sorted(p for p in shipped_dir("templates").glob("*.xlsx") if p.name not in BUDGET_TEMPLATES)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from s75xl.resources import report_templates
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -19,7 +21,7 @@ def rebuild(script: Path, function_call: str, out: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "templates").glob("*.xlsx")))
+@pytest.mark.parametrize("name", [p.name for p in report_templates()])
 def test_rebuilding_a_template_changes_no_byte(name, tmp_path_factory):
     out = tmp_path_factory.getbasetemp() / "templates"
     if not out.exists():

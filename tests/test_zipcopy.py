@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from s75xl.resources import report_templates
+
 from s75xl.fill.apply import default_layout, read_layout_sheet
 from s75xl.fill.layout import Layout, read_template
 from s75xl.xlsx.package import Package, TemplateError
@@ -125,7 +127,7 @@ def test_a_part_whose_data_is_corrupt_is_refused_in_one_sentence(tmp_path):
         Package.open(damaged).read("xl/worksheets/données.xml")
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.glob("*.xlsx")))
+@pytest.mark.parametrize("name", [p.name for p in report_templates()])
 def test_the_layout_sheet_reads_as_openpyxl_read_only_reads_it(name, tmp_path):
     """Every shipped template, and the dashboard with the fidelity tests' extra parts: the same
     values (dates, formulas, inline and shared strings) and the same percent-formatted cells."""

@@ -70,6 +70,10 @@ class Package:
             raise TemplateError(f"The template {path} is a zip file but not an Excel workbook (no xl/workbook.xml).")
         return cls(path, infos, comment)
 
+    def names(self) -> list[str]:
+        """The names of the parts, in the file's order (removed ones left out)."""
+        return [name for name in self.infos if name not in self.removed]
+
     def __contains__(self, name: str) -> bool:
         return name in self.infos and name not in self.removed
 
