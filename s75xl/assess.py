@@ -21,16 +21,31 @@ from .rates import rate
 from .rounding import round_half_away
 from .ratings import Thresholds, adverse_variance_pct, compare_to, consecutive_changes, exception_reasons, rag
 from .spc import assurance_type, spc, variation_icon
-from .tables import TableError, normalise_results, normalise_targets
+from .tables import NO_EVENTS_NOTE, TableError, normalise_results, normalise_targets
 from .targets import MONTH_COLUMNS, financial_year_of, month_of_year, profiled_target
 
 SPC_DIRECTION = {"higher": "increase", "lower": "decrease", "none": "neutral"}
 
 
 def series_keys(table: pd.DataFrame) -> list[str]:
-    """The columns that identify one time series: area and measure, and the breakdown (an age
-    band, say) where the table has one, as CLD results do."""
-    return ["area", "measure"] + (["breakdown"] if "breakdown" in table else [])
+    """The columns that identify one time series: area, measure, the breakdown (an age band, say)
+    where the table has one, as CLD results do, and the kind of period (a year and its months,
+    or a financial year and the rolling year with the same dates, are separate series)."""
+    return (["area", "measure"] + (["breakdown"] if "breakdown" in table else [])
+            + (["period_kind"] if "period_kind" in table else []))
+
+
+def _refuse_duplicates(table: pd.DataFrame) -> None:
+    """Two rows for one period of one series cannot both be right: one sentence naming both rows."""
+    keys = series_keys(table) + ["period_start", "period_end"]
+    repeated = table.duplicated(keys, keep=False)
+    if repeated.any():
+        rows = table.index[repeated][:2] + 2
+        first = table.loc[table.index[repeated][0]]
+        source = table.attrs.get("source", "the results table")
+        raise TableError(f"{source}, rows {rows[0]} and {rows[1]}: two rows for {first['measure']} "
+                         f"from {first['period_start']:%d/%m/%Y} to {first['period_end']:%d/%m/%Y}"
+                         f"{' (' + str(first['area']) + ')' if first['area'] else ''}; keep one.")
 
 
 def _resolve_measures(results: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, dict]:
@@ -61,6 +76,7 @@ def _resolve_measures(results: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.D
 def _fill_values(results: pd.DataFrame, measures: dict) -> pd.DataFrame:
     if "value" not in results:
         results["value"] = np.nan
+    results["note"] = results["note"].fillna("").astype(str) if "note" in results else ""
     if "numerator" not in results:
         return results
     for measure_id, part in results.groupby("measure", sort=False):
@@ -69,6 +85,10 @@ def _fill_values(results: pd.DataFrame, measures: dict) -> pd.DataFrame:
         if measure is None or need.empty:
             continue
         den = results.loc[need, "denominator"] if "denominator" in results else None
+        if den is not None and measure.unit_info.needs_denominator:
+            empty = need[(results.loc[need, "numerator"] == 0) & (den == 0)]
+            results.loc[empty, "note"] = NO_EVENTS_NOTE  # a period with nothing to count has no rate
+            need = need.difference(empty)
         for index in need:
             try:
                 results.at[index, "value"] = rate(results.at[index, "numerator"],
@@ -175,11 +195,11 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
     """
     catalogue = catalogue or default_catalogue()
     normalised = normalise_results(results)
-    source = normalised.attrs.get("source")
+    attrs = dict(normalised.attrs)  # the source file and the notes on how it was read
     normalised = normalised.reset_index(drop=True)  # rows are addressed by position from here on
-    if source:
-        normalised.attrs["source"] = source
+    normalised.attrs = attrs
     table, measures = _resolve_measures(normalised, catalogue)
+    _refuse_duplicates(table)
     table = _fill_values(table, measures)
     table = _targets_for(table, None if targets is None else normalise_targets(targets), year_start_month, measures, catalogue)
     tolerance = table["tolerance_pct"].fillna(thresholds.amber_tolerance_pct)
@@ -195,7 +215,9 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
     else:
         table["spc_variation"] = None
         table["spc_assurance"] = None
-    return table.drop(columns=["decimals", "tolerance_pct"])
+    out = table.drop(columns=["decimals", "tolerance_pct"])
+    out.attrs = attrs
+    return out
 
 
 def summary_lines(assessed: pd.DataFrame) -> list[str]:

@@ -155,6 +155,7 @@ def assess_command(results, targets, out, tolerance, consecutive, no_screening) 
     assessed = assess(table, target_table, thresholds=thresholds, catalogue=default_catalogue(),
                       spc_options={"screen_outliers": not no_screening})
     write_table(assessed, out)
+    _notes(assessed.attrs.get("notes", []))
     click.echo("\n".join(summary_lines(assessed)))
     click.echo(f"Wrote {len(assessed)} rows to {out}.")
 
@@ -166,7 +167,8 @@ def assess_command(results, targets, out, tolerance, consecutive, no_screening) 
 @click.option("--layout", type=click.Path(dir_okay=False), help="Layout file (default: TEMPLATE.layout.toml beside it).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The filled copy to write.")
 @click.option("--in-place", is_flag=True, help="Allow --out to be the template itself; a timestamped backup is kept.")
-def fill_command(template, results, targets, layout, out, in_place) -> None:
+@click.option("--strict", is_flag=True, help="Fail, writing nothing, when no cell (or not every measure) would be filled.")
+def fill_command(template, results, targets, layout, out, in_place, strict) -> None:
     """Write results into a council's own template, found by labels; nothing else in it changes.
 
     Example: s75xl fill templates/vital_signs_dashboard.xlsx --results results.csv --targets targets.csv --out march.xlsx
@@ -174,10 +176,14 @@ def fill_command(template, results, targets, layout, out, in_place) -> None:
     from .fill import fill
     from .tables import read_table
 
-    report = fill(template, read_table(results, "results"), targets=read_table(targets, "targets") if targets else None,
-                  layout=layout, out=out, in_place=in_place)
+    table = read_table(results, "results")
+    report = fill(template, table, targets=read_table(targets, "targets") if targets else None,
+                  layout=layout, out=out, in_place=in_place, strict=strict)
+    _notes(report.notes)
     click.echo("\n".join(report.lines()))
     click.echo(f"Wrote {out}.")
+    if report.warning:
+        click.echo(f"s75xl: warning: {report.warning}", err=True)
 
 
 @cli.command(name="compute")
@@ -281,6 +287,12 @@ def demo(out_dir) -> None:
     console = Console(width=max(Console().width, 110))
     console.print(view)
     console.print("Notes:\n" + "\n".join(f"- {n}" for n in table.attrs["notes"]))
+
+
+def _notes(notes) -> None:
+    """What the user should know about how the input was read (a date order chosen, say): stderr."""
+    for note in notes:
+        click.echo(f"s75xl: note: {note}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:

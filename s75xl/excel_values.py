@@ -14,6 +14,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from .dates import DateReadError, read_dates
 from .errors import S75Error
 from .rates import NEGATIVE_DENOMINATOR, NEGATIVE_NUMERATOR, NUMERATOR_ABOVE_DENOMINATOR, ZERO_DENOMINATOR
 
@@ -106,8 +107,10 @@ def excel_date(value) -> pd.Timestamp:
         if not 1 <= value < 2958466:
             raise S75Error(f"{value} is not an Excel date.")
         return EXCEL_EPOCH + pd.Timedelta(days=float(value))
-    stamp = pd.to_datetime(value, errors="coerce", dayfirst=True, format="mixed") if isinstance(value, str) \
-        else pd.Timestamp(value)
+    try:
+        stamp = read_dates([value]).dates.iloc[0]
+    except DateReadError:
+        stamp = pd.NaT
     if pd.isna(stamp):
         raise S75Error(f"{value!r} is not a date (use a date cell, 2016-09 or 30/09/2016).")
     return pd.Timestamp(stamp)

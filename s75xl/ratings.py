@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .rounding import snap_significant
+
 GREEN, AMBER, RED = "Green", "Amber", "Red"
 POLARITY_SIGN = {"higher": 1, "lower": -1, "none": 0}
 
@@ -35,8 +37,21 @@ class Thresholds:
     consecutive_periods: int = 3  # seed 002 4.3: "deteriorated for three consecutive" periods
 
 
+# Variances are compared with the 5% thresholds at 12 significant digits. Binary arithmetic puts
+# "5.7 against a target of 6.0" at 4.9999999999999964%, and cancellation in (target - value)
+# can magnify that noise twentyfold, to the 14th digit; a variance from published figures (a few
+# decimals, targets below a billion) that truly differs from a threshold differs long before the
+# 12th digit, so rounding there removes only the noise. tests/test_ratings.py checks every
+# one-decimal target from 0.1 to 1000 at exactly 5% worse and better.
+VARIANCE_SIGNIFICANT_DIGITS = 12
+
+
 def adverse_variance_pct(value, target, polarity) -> np.ndarray:
-    """How far worse than target, in % of the target (negative when better); NaN without polarity."""
+    """How far worse than target, in % of the target (negative when better); NaN without polarity.
+
+    Rounded to 12 significant digits, so that a value exactly 5% off its target (in the decimal
+    figures people read) is exactly 5.0 here.
+    """
     value = np.asarray(value, dtype=float)
     target = np.asarray(target, dtype=float)
     sign = np.vectorize(lambda p: POLARITY_SIGN.get(p, 0), otypes=[float])(np.asarray(polarity, dtype=object))
@@ -45,7 +60,7 @@ def adverse_variance_pct(value, target, polarity) -> np.ndarray:
         pct = worse_by / np.abs(target) * 100
         pct = np.where(target == 0, np.sign(worse_by) * np.inf, pct)
         pct = np.where(worse_by == 0, 0.0, pct)
-    return np.where(sign == 0, np.nan, pct)
+    return np.where(sign == 0, np.nan, snap_significant(pct, VARIANCE_SIGNIFICANT_DIGITS))
 
 
 def rag(value, target, polarity, tolerance_pct=5.0) -> np.ndarray:

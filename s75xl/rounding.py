@@ -18,15 +18,18 @@ from ._arrays import restore_shape, to_float_array
 SIGNIFICANT_DIGITS = 15
 
 
-def _snap(values: np.ndarray) -> np.ndarray:
-    """Values rounded to 15 significant decimal digits (Excel's working precision)."""
-    out = values.copy()
+def snap_significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
+    """Values rounded to `digits` significant decimal digits (15 is Excel's working precision)."""
+    out = np.array(values, dtype=float, copy=True)
     # Below 1e-290 the scale factor would overflow; such values round to 0 at any sane precision.
     finite = np.isfinite(out) & (np.abs(out) > 1e-290)
     magnitude = np.floor(np.log10(np.abs(out[finite])))
-    factor = 10.0 ** (SIGNIFICANT_DIGITS - 1 - magnitude)
+    factor = 10.0 ** (digits - 1 - magnitude)
     out[finite] = np.rint(out[finite] * factor) / factor
     return out
+
+
+_snap = snap_significant
 
 
 def round_half_away(values, decimals: int = 1):

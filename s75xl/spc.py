@@ -66,20 +66,38 @@ def moving_ranges(y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _mean(values: np.ndarray) -> float:
-    kept = values[~np.isnan(values)]
-    return float(kept.mean()) if kept.size else float("nan")
+def exact_mean(values) -> float:
+    """The mean of the non-missing values, exact for the stored numbers and rounded once.
+
+    A plain double-precision sum drifts: 0.1 seven times, or 33.3 every month, gives a mean one
+    unit in the last place away from the values, and then every point sits "above" or "below" its
+    own centre line. R's ``mean()`` (which NHSRplotthedots uses) sums in extended precision with a
+    correction pass; summing the values exactly as integers over a common power-of-two
+    denominator and dividing once (Python's int division is correctly rounded) gives the nearest
+    double to the true mean, which equals R's on every peer case and is the value itself for a
+    constant series.
+    """
+    kept = np.asarray(values, dtype=float)
+    kept = kept[~np.isnan(kept)]
+    if not kept.size:
+        return float("nan")
+    if not np.isfinite(kept).all():
+        return float(kept.mean())
+    ratios = [value.as_integer_ratio() for value in kept.tolist()]
+    common = max(den for _, den in ratios)  # every denominator is a power of two
+    total = sum(num * (common // den) for num, den in ratios)
+    return total / (common * len(ratios))
 
 
 def process_limits(baseline: np.ndarray, screen_outliers: bool = True) -> Limits:
     """Centre line and process limits from the baseline values (all of them by default)."""
     baseline = np.asarray(baseline, dtype=float)
-    mean = _mean(baseline)
+    mean = exact_mean(baseline)
     ranges = moving_ranges(baseline)
-    amr = _mean(ranges)
+    amr = exact_mean(ranges)
     if screen_outliers:
         with np.errstate(invalid="ignore"):
-            amr = _mean(np.where(ranges < SCREEN_CONSTANT * amr, ranges, np.nan))
+            amr = exact_mean(np.where(ranges < SCREEN_CONSTANT * amr, ranges, np.nan))
     return Limits(mean, amr, mean - LIMIT_CONSTANT * amr, mean + LIMIT_CONSTANT * amr,
                   mean - TWO_SIGMA * amr, mean + TWO_SIGMA * amr)
 

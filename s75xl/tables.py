@@ -18,7 +18,13 @@ budget_flag,          optional; yes/true/1/x marks the period as adversely affec
 risk_flag             or a corporate risk (seed 002 4.3)
 benchmark_<name>      optional comparators, e.g. benchmark_england, benchmark_family_group
 polarity, unit        optional; for a local measure that is not in the catalogue
+period                optional; the period's label ("2024-25", "rolling-12:2025-03")
+note                  optional; why a value is blank (a period with no events, say)
 ====================  =====================================================================
+
+Dates may be date cells, ISO text, months ("2016-03"), dd/mm/yyyy text, Excel serial numbers or
+month names (`s75xl.dates`). Each row gets a ``period_kind`` (month, quarter, year, rolling 12
+months or "N days"): rows of different kinds are separate series.
 
 Targets table, one row per area, measure and financial year: ``area`` (blank: every area),
 ``measure``, ``year`` ("2016-17"), ``annual_target`` (year-end), ``baseline`` (last year's
@@ -39,10 +45,12 @@ import numpy as np
 import pandas as pd
 
 from .catalogue.codes import financial_year_start
+from .dates import DateReadError, read_dates
 from .errors import S75Error
 from .targets import MONTH_COLUMNS, PROFILES
 
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
+NO_EVENTS_NOTE = "no events in this period (0 of 0), so there is no rate"
 
 
 class TableError(S75Error):
@@ -57,6 +65,8 @@ def read_table(path: str | Path, role: str) -> pd.DataFrame:
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, sheet_name=0, engine="openpyxl")
+        elif path.suffix.lower() == ".parquet":
+            frame = pd.read_parquet(path)
         else:
             frame = pd.read_csv(path, encoding="utf-8-sig")
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError, zipfile.BadZipFile, KeyError) as exc:
@@ -102,11 +112,16 @@ def normalise_results(frame: pd.DataFrame) -> pd.DataFrame:
     if blank.any():
         raise TableError(f"{_where(frame, blank.idxmax(), 'measure')}: the measure is blank.")
     out["measure"] = out["measure"].astype(str).str.strip()
-    out["period_start"] = _dates(frame, out["period_start"], "period_start")
+    notes: list[str] = []
+    out["period_start"] = _dates(frame, out["period_start"], "period_start", notes)
     if "period_end" in out:
-        out["period_end"] = _dates(frame, out["period_end"], "period_end")
+        out["period_end"] = _dates(frame, out["period_end"], "period_end", notes)
     else:
         out["period_end"] = out["period_start"] + pd.offsets.MonthEnd(0)
+    backwards = out["period_end"] < out["period_start"]
+    if backwards.any():
+        raise TableError(f"{_where(frame, backwards.idxmax(), 'period_end')}: the period ends before it starts.")
+    out["period_kind"] = period_kinds(out["period_start"], out["period_end"], out.get("period"))
     for column in ("numerator", "denominator", "value", "ci_lower", "ci_upper"):
         if column in out:
             out[column] = _numeric(frame, column)
@@ -116,15 +131,42 @@ def normalise_results(frame: pd.DataFrame) -> pd.DataFrame:
         out[column] = (out[column].fillna("").astype(str).str.strip().str.lower().isin(TRUE_WORDS)
                        if column in out else False)
     out.attrs = dict(frame.attrs)
+    out.attrs["notes"] = notes
     return out
 
 
-def _dates(frame: pd.DataFrame, column: pd.Series, name: str) -> pd.Series:
-    parsed = pd.to_datetime(column, errors="coerce", format="mixed", dayfirst=True)
-    bad = parsed.isna()
-    if bad.any():
-        raise TableError(f"{_where(frame, bad.idxmax(), name)}: not a date (use 2016-03 or 01/03/2016).")
-    return parsed
+def period_kinds(starts: pd.Series, ends: pd.Series, labels: pd.Series | None = None) -> pd.Series:
+    """What kind of period each row covers: month, quarter, year, rolling 12 months or "N days".
+
+    Rows of different kinds are different series (a year and its months are not one trend). The
+    length decides; a label such as ``rolling-12:2025-03`` (what ``s75xl compute`` writes) marks
+    a rolling year apart from the financial year with the same dates.
+    """
+    days = (ends - starts).dt.days + 1
+    kinds = np.select([days <= 31, days.between(89, 92), days.between(365, 366)], ["month", "quarter", "year"],
+                      default="")
+    kinds = pd.Series(kinds, index=starts.index, dtype=object)
+    other = kinds == ""
+    kinds[other] = days[other].astype(int).astype(str) + " days"
+    if labels is not None:
+        rolling = labels.astype(str).str.strip().str.lower().str.startswith("rolling")
+        kinds[rolling] = "rolling 12 months"
+    return kinds
+
+
+def _dates(frame: pd.DataFrame, column: pd.Series, name: str, notes: list[str]) -> pd.Series:
+    """Dates in any of the forms `s75xl.dates` reads; what the user should know goes to `notes`."""
+    try:
+        reading = read_dates(column, name)
+    except DateReadError as exc:
+        where = _where(frame, column.index[exc.position], name)
+        raise TableError(f"{where}: {exc} (use 2016-03-01, 2016-03 or 01/03/2016).") from None
+    blank = reading.dates.isna()
+    if blank.any():
+        raise TableError(f"{_where(frame, blank.idxmax(), name)}: the date is blank.")
+    source = frame.attrs.get("source", "the table")
+    notes.extend(f"{source}: {note}" for note in reading.notes)
+    return reading.dates
 
 
 def normalise_targets(frame: pd.DataFrame) -> pd.DataFrame:
@@ -161,13 +203,21 @@ def normalise_targets(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+OUTPUT_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+
 def write_table(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write CSV or XLSX (by extension), atomically: a temporary file, then a rename."""
+    """Write CSV, XLSX or Parquet (by extension), atomically: a temporary file, then a rename."""
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise TableError(f"Cannot write {path}: the name must end in {', '.join(OUTPUT_SUFFIXES)}.")
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        if path.suffix.lower() == ".xlsx":
+        if suffix == ".xlsx":
             frame.to_excel(temporary, index=False, engine="openpyxl")
+        elif suffix == ".parquet":
+            frame.to_parquet(temporary, index=False)
         else:
             frame.to_csv(temporary, index=False)
         temporary.replace(path)

@@ -189,3 +189,21 @@ def test_environment_variable_extends_the_default(tmp_path, monkeypatch):
     assert default_catalogue().get("1E").decimals == 3
     monkeypatch.delenv("S75XL_CATALOGUE")
     assert default_catalogue().get("1E").decimals == 1
+
+
+def test_havering_care_package_measures_say_which_computed_measure_gives_them(catalogue):
+    assert catalogue.find("HAV-08").computed_from == "S75-RES-OPEN-END"
+    assert catalogue.find("HAV-17").computed_column == "numerator"
+    assert {catalogue.find(f"HAV-{n:02d}").computed_breakdown for n in (8, 9, 10, 11, 12, 13, 14, 15, 17)} \
+        == {"Mental Health Support"}
+    for measure in catalogue:
+        if measure.computed_from:
+            catalogue.find(measure.computed_from)  # every link names a measure that exists
+
+
+@pytest.mark.parametrize("more, words", [('computed_from = "S75-DOM-NEW"\ncomputed_column = "rate"', "'value' or 'numerator'"),
+                                         ('computed_column = "value"', "needs 'computed_from'")])
+def test_a_bad_computed_link_is_refused(tmp_path, more, words):
+    path = _write(tmp_path, LOCAL_ENTRY.format(id="LOCAL-LINK", name="Linked", more=more))
+    with pytest.raises(CatalogueError, match=words):
+        load_catalogue([path])

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, strategies as st
 
-from s75xl.ratings import compare_ratings, compare_to, consecutive_changes, overall_rating, rag
+from s75xl.ratings import (adverse_variance_pct, compare_ratings, compare_to, consecutive_changes, exception_reasons,
+                           overall_rating, rag)
 
 
 def test_rag_with_polarity_and_tolerance():
@@ -73,3 +75,42 @@ def test_work_plan_comparison_on_cambridgeshires_year_end_report():
     assert out.loc[out.item == "1h", ["now_red", "declined"]].values.tolist() == [[True, True]]
     assert out.loc[out.item == "DP", ["now_red", "declined"]].values.tolist() == [[True, False]]
     assert out.loc[out.item == "2j", ["now_red", "declined"]].values.tolist() == [[False, True]]
+
+
+def _exactly(targets, factor: str) -> np.ndarray:
+    """Each target times a decimal factor, computed in decimal and stored as the nearest double."""
+    from decimal import Decimal
+
+    return np.array([float(Decimal(repr(float(t))) * Decimal(factor)) for t in targets])
+
+
+ONE_DECIMAL_TARGETS = np.round(np.arange(1, 10_001) / 10, 1)  # 0.1 to 1000.0
+
+
+@pytest.mark.parametrize("polarity, worse, better", [("higher", "0.95", "1.05"), ("lower", "1.05", "0.95")])
+def test_exactly_five_percent_is_off_target_and_beating_for_every_one_decimal_target(polarity, worse, better):
+    # Norfolk's rule: "off target: Red RAG rating or variance of 5% or more"; target 6.0 and value 5.7
+    # used to compute as 4.9999999999999964% and come out Amber with no exception.
+    targets = ONE_DECIMAL_TARGETS
+    polarities = np.full(targets.size, polarity)
+    worse_values, better_values = _exactly(targets, worse), _exactly(targets, better)
+    assert (adverse_variance_pct(worse_values, targets, polarities) == 5.0).all()
+    assert (rag(worse_values, targets, polarities) == "Red").all()
+    assert (adverse_variance_pct(better_values, targets, polarities) == -5.0).all()
+    for t, w, b in zip(targets[::97], worse_values[::97], better_values[::97]):
+        kind, reasons = exception_reasons(w, t, float(adverse_variance_pct(w, t, polarity)), "Red", 0)
+        assert kind == "negative" and "5.0% worse" in reasons
+        kind, reasons = exception_reasons(b, t, float(adverse_variance_pct(b, t, polarity)), "Green", 0)
+        assert (kind, reasons) == ("positive", "beating target by 5.0%")
+
+
+@pytest.mark.parametrize("polarity, inside", [("higher", "0.951"), ("lower", "1.049")])
+def test_just_inside_five_percent_stays_amber(polarity, inside):
+    targets = ONE_DECIMAL_TARGETS
+    values = _exactly(targets, inside)
+    assert (rag(values, targets, np.full(targets.size, polarity)) == "Amber").all()
+
+
+def test_the_worked_example_of_the_boundary():
+    assert rag(5.7, 6.0, "higher") == "Red"
+    assert float(adverse_variance_pct(5.7, 6.0, "higher")) == 5.0

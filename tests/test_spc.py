@@ -10,6 +10,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from s75xl import spc as S
 from s75xl.errors import InputError
@@ -21,10 +23,10 @@ UNITS = json.loads((PEER_CASES / "nhsrplotthedots_rule_unit_cases.json").read_te
 NHSPY = json.loads((PEER_CASES / "nhspy_plotthedots_cases.json").read_text())
 
 
-def _same(a, b):
+def _same(a, b, exact=False):
     if b is None or (isinstance(b, float) and np.isnan(b)):
         return a is None or pd.isna(a)
-    return a == pytest.approx(b, rel=1e-12, abs=1e-300)
+    return a == b if exact else a == pytest.approx(b, rel=1e-12, abs=1e-300)
 
 
 def _run_case(case):
@@ -46,8 +48,9 @@ def test_series_case_point_by_point(case):
     assert len(points) == len(expected)
     for got, want in zip(points.to_dict("records"), expected):
         where = f"{case['id']} point {want['index']}"
-        for key in ("mean", "lpl", "upl"):
-            assert _same(got[key], want[key]), f"{where} {key}: {got[key]} != {want[key]}"
+        assert _same(got["mean"], want["mean"], exact=True), f"{where} mean: {got['mean']!r} != {want['mean']!r}"
+        for key in ("lpl", "upl"):
+            assert _same(got[key], want[key], exact=True), f"{where} {key}: {got[key]!r} != {want[key]!r}"
         assert got["rebase_group"] == want["rebase_group"], where
         assert got["special_cause_type"] == want["special_cause_type"], where
         assert got["point_type"] == want["point_type"], where
@@ -207,3 +210,45 @@ def test_bad_options():
             S.spc(frame, **kwargs)
     with pytest.raises(InputError, match="same date"):
         S.spc(pd.DataFrame({"date": ["2024-01-01"] * 2, "y": [1, 2]}))
+
+
+def test_the_mean_of_a_constant_series_is_the_value_itself():
+    # Plain double sums put these one unit in the last place off, which made every point a "run"
+    # (NHSRplotthedots, using R's mean(), gives the value itself).
+    for value, n in [(0.1, 7), (33.3, 12), (88.6, 13), (1 / 3, 24), (2.675, 9), (1e-7, 30)]:
+        assert S.exact_mean(np.full(n, value)) == value
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.integers(min_value=1, max_value=60))
+def test_any_constant_series_has_itself_as_its_mean(value, n):
+    assert S.exact_mean(np.full(n, value)) == value
+
+
+@given(st.lists(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), min_size=1, max_size=40))
+def test_the_mean_is_the_nearest_double_to_the_true_mean(values):
+    from fractions import Fraction
+
+    exact = sum(Fraction(v) for v in values) / len(values)
+    assert Fraction(S.exact_mean(np.array(values))) == Fraction(float(exact))
+    assert S.exact_mean(np.array(values)) == S.exact_mean(np.array(values[::-1]))
+
+
+@pytest.mark.parametrize("value", [33.3, 0.1, 88.6, 1 / 3, 12.7])
+def test_a_constant_non_integer_series_is_common_cause_with_no_run(value):
+    frame = pd.DataFrame({"date": pd.date_range("2024-04-01", periods=13, freq="MS"), "y": [value] * 13})
+    points = S.spc(frame, target=value - 1).points
+    assert (points.relative_to_mean == 0).all()  # on the mean: on neither side
+    assert (points.special_cause_type == "Common Cause").all()
+    assert not points.outside_limits.any()
+
+
+def test_a_near_constant_series_with_points_on_the_mean_breaks_runs():
+    # 33.3 twelve times and one 33.4: the mean lies just above 33.3, so those twelve points are
+    # below it; with the mean exactly on them (a constant series) they are on neither side.
+    y = [33.3] * 6 + [33.4] + [33.3] * 6
+    frame = pd.DataFrame({"date": pd.date_range("2024-04-01", periods=13, freq="MS"), "y": y})
+    points = S.spc(frame).points
+    assert points["mean"].iloc[0] == pytest.approx((33.3 * 12 + 33.4) / 13, rel=1e-15)
+    assert (points.relative_to_mean[points.y == 33.3] == -1).all()
+    flat = S.spc(frame.assign(y=[33.3] * 13)).points
+    assert (flat.special_cause_type == "Common Cause").all()

@@ -49,6 +49,9 @@ class Measure:
     notes: str = ""
     evidence: str = "U"
     kind: str = "local"
+    computed_from: str = ""  # a measure s75xl computes that gives this one (e.g. S75-RES-OPEN-END)
+    computed_breakdown: str = ""  # ... for this breakdown of it (e.g. "Mental Health Support")
+    computed_column: str = ""  # ... from this column of it: "value" (the default) or "numerator"
     origin: str = ""  # the file the entry came from
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
@@ -76,7 +79,7 @@ REQUIRED = ("id", "name", "framework", "group", "unit", "polarity", "decimals", 
 _KNOWN = {f.name for f in fields(Measure)} - {"origin", "kind"}
 _TEXT_FIELDS = ("id", "name", "framework", "group", "source", "numerator", "denominator",
                 "valid_from", "valid_to", "renamed_to", "replaces", "age_band", "ascof_ref",
-                "comments", "notes")
+                "comments", "notes", "computed_from", "computed_breakdown", "computed_column")
 
 
 def build_measure(entry: dict[str, Any], *, origin: str, position: int, kind: str) -> Measure:
@@ -131,6 +134,10 @@ def build_measure(entry: dict[str, Any], *, origin: str, position: int, kind: st
         value = entry.get(name, "")
         if value and value not in allowed:
             raise fail(f"field {name!r} must be one of {', '.join(allowed)}, not {value!r}")
+    if entry.get("computed_column", "") not in ("", "value", "numerator"):
+        raise fail("field 'computed_column' must be 'value' or 'numerator'")
+    if entry.get("computed_column") and not entry.get("computed_from"):
+        raise fail("field 'computed_column' needs 'computed_from'")
     survey = entry.get("survey", False)
     if not isinstance(survey, bool):
         raise fail("field 'survey' must be true or false")

@@ -14,7 +14,7 @@ from ..intervals import confidence_interval
 from ..local_extracts import cpa_measures, mha_measures, read_mapping
 from ..populations import population_for, read_populations
 from ..rates import compute_rates
-from ..tables import read_table
+from ..tables import NO_EVENTS_NOTE, read_table
 from ..targets import financial_year_of
 from .activity import activity_counts
 from .ascof import DERIVATIONS
@@ -28,7 +28,8 @@ from .vocab import LOOKUPS, PRIMARY_SUPPORT_REASON, value_key
 
 POPULATION_BANDS = {"2B": "18-64", "2C": "65+"}
 COLUMNS = ["area", "measure", "breakdown", "period", "period_start", "period_end", "numerator", "denominator",
-           "value", "ci_lower", "ci_upper"]
+           "value", "ci_lower", "ci_upper", "note"]
+
 
 
 def derive(prep: Prepared, period: Period, *, psr: str | None = None, age_band: str | None = None) -> list[dict]:
@@ -72,7 +73,25 @@ def _add_values(frame: pd.DataFrame) -> pd.DataFrame:
         if usable.any():
             ci = confidence_interval(num[usable], None if den is None else den[usable], measure)
             lower[rows[usable]], upper[rows[usable]] = ci.lower, ci.upper
-    return frame.assign(value=value, ci_lower=lower, ci_upper=upper)
+    note = np.where((numerators == 0) & (denominators == 0), NO_EVENTS_NOTE, "")
+    return frame.assign(value=value, ci_lower=lower, ci_upper=upper, note=note)
+
+
+def _refuse_periods_outside(events: pd.DataFrame, periods: list[Period]) -> None:
+    """One clear error for a period wholly before or after the extract's dates, which would
+    otherwise give a page of zeros: from the first event's start to the latest reporting period
+    end (or the latest date of any event where the extract has none)."""
+    starts = events["event_start_date"].dropna()
+    if starts.empty:
+        return
+    latest = [starts.max(), events["event_end_date"].max()]
+    if "reporting_period_end_date" in events and events["reporting_period_end_date"].notna().any():
+        latest = [pd.to_datetime(events["reporting_period_end_date"], errors="coerce").max()]
+    first, last = starts.min(), max(d for d in latest if pd.notna(d))
+    for period in periods:
+        if period.end < first or period.start > last:
+            raise S75Error(f"The period {period.label} ({period.start:%d/%m/%Y} to {period.end:%d/%m/%Y}) lies outside "
+                           f"the extract's dates ({first:%d/%m/%Y} to {last:%d/%m/%Y}), so every count would be 0.")
 
 
 def _support_reason(psr: str | None) -> str | None:
@@ -107,6 +126,7 @@ def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[st
     chosen = [periods] if isinstance(periods, (str, Period)) else list(periods)
     chosen = [p if isinstance(p, Period) else parse_period(p) for p in chosen]
     events, quality = read_cld(cld_paths, person_id_rule=person_id_rule)
+    _refuse_periods_outside(events, chosen)
     area = events["la_code"].mode().iloc[0] if events["la_code"].notna().any() else ""
     table = population if isinstance(population, pd.DataFrame) or population is None else read_populations(population)
     extracts = read_mapping(mapping) if (mha or cpa) else None

@@ -35,7 +35,7 @@ def _month_end(stamp: pd.Timestamp) -> pd.Timestamp:
 def parse_period(text: str) -> Period:
     """A Period from its label; one clear error for anything else."""
     value = str(text).strip()
-    if m := re.fullmatch(r"(?i)rolling-12:(\d{4})-(\d{2})", value):
+    if (m := re.fullmatch(r"(?i)rolling-12:(\d{4})-(\d{2})", value)) and 1 <= int(m.group(2)) <= 12:
         end = _month_end(pd.Timestamp(int(m.group(1)), int(m.group(2)), 1))
         return Period(value, (end - pd.offsets.MonthBegin(12)).normalize(), end)
     if m := re.fullmatch(r"(?i)Q([1-4])-(\d{4}[-/]\d{2})", value):

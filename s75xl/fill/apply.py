@@ -14,8 +14,15 @@ from ..xlsx.cells import SheetEditor
 from ..xlsx.package import Package, TemplateError
 from ..xlsx.styles import Styles
 from ..xlsx.workbook import set_full_calc_on_load, sheet_parts
-from .layout import Layout, find, read_grid
+from ..catalogue import default_catalogue
+from ..errors import S75Error
+from .layout import Layout, find, read_template
+from .linked import with_linked_measures
 from .plan import CellWrite, FillReport, plan
+
+
+class FillError(S75Error):
+    """A fill that would not do what was asked (with --strict: one that writes nothing)."""
 
 
 def default_layout(template: Path) -> Path:
@@ -48,8 +55,12 @@ def apply_writes(package: Package, writes: list[CellWrite], *, rag_fill: bool = 
 
 
 def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame | None = None,
-         layout: str | Path | None = None, out: str | Path, in_place: bool = False) -> FillReport:
-    """Write the results (assessed against the targets, if given) into the council's template."""
+         layout: str | Path | None = None, out: str | Path, in_place: bool = False, strict: bool = False) -> FillReport:
+    """Write the results (assessed against the targets, if given) into the council's template.
+
+    With `strict`, a fill that would write nothing (or leave some of the template's measures
+    empty because the data has them only for other periods) is an error and no file is written.
+    """
     template, out = Path(template), Path(out)
     same = out.resolve() == template.resolve()
     if same and not in_place:
@@ -57,10 +68,13 @@ def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame |
                             "option, which keeps a backup.")
     package = Package.open(template)
     chosen = Layout.load(layout or default_layout(template))
-    grid = read_grid(template, chosen)
+    grid, percent_cells = read_template(template, chosen)
     found = find(chosen, grid)
+    results = with_linked_measures(results, default_catalogue(), set(found.measure_rows))
     assessed = assess(results, targets, spc=any(c.startswith("spc_") for c in chosen.columns))
-    writes, report = plan(assessed, chosen, found, grid[found.sheet])
+    writes, report = plan(assessed, chosen, found, grid[found.sheet], percent_cells)
+    if strict and report.warning:
+        raise FillError(f"{template}: {report.warning} Nothing was written to {out}.")
     apply_writes(package, writes)
     if same:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")

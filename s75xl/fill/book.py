@@ -14,8 +14,10 @@ import datetime as dt
 import pandas as pd
 
 from ..assess import assess
+from ..catalogue import default_catalogue
 from ..xlsx.styles import RAG_COLOURS
 from .layout import Layout, find
+from .linked import with_linked_measures
 from .plan import CellWrite, FillReport, plan
 
 
@@ -57,7 +59,32 @@ def fill_book(book, results: pd.DataFrame, layout: str | Layout, *, targets: pd.
     chosen = layout if isinstance(layout, Layout) else Layout.load(layout)
     grid = book_grid(book, chosen)
     found = find(chosen, grid)
+    results = with_linked_measures(results, default_catalogue(), set(found.measure_rows))
     assessed = assess(results, targets, spc=any(c.startswith("spc_") for c in chosen.columns))
-    writes, report = plan(assessed, chosen, found, grid[found.sheet])
+    writes, report = plan(assessed, chosen, found, grid[found.sheet], book_percent_cells(book, found))
     apply_to_book(book, writes)
     return report
+
+
+def book_percent_cells(book, found) -> set[str]:
+    """The cells of the measure rows formatted as percentages, as the open Book reports them.
+
+    Where the xlwings engine cannot give number formats (some remote engines), none are found
+    and the layout's ``percent_cells`` setting decides."""
+    from openpyxl.utils import get_column_letter
+
+    from .layout import is_percent_format
+
+    sheet = book.sheets[found.sheet]
+    columns = sorted(set(found.period_columns.values()) | set(found.columns.values()))
+    out = set()
+    for row in found.measure_rows.values():
+        for col in columns:
+            ref = f"{get_column_letter(col)}{row}"
+            try:
+                number_format = sheet.range(ref).number_format
+            except Exception:  # noqa: BLE001 - an engine without number formats
+                return set()
+            if isinstance(number_format, str) and is_percent_format(number_format):
+                out.add(ref)
+    return out

@@ -18,6 +18,10 @@ the aliases) fills with the same layout::
     [measures]                               # optional: labels the catalogue does not know
     "Admissions 18-64 (rolling)" = "NFK-VS-02"
 
+``percent_cells`` (optional, top level): "auto" (the default) writes a percentage into a cell
+formatted as a percentage (``0.0%``) as a fraction, 88.6% as 0.886, and as 88.6 elsewhere;
+"fraction" or "number" says so for every cell whatever its format.
+
 Period headings may be real dates or text such as "Mar 16", "Mar-16", "March 2017",
 "Q2 2016/17" or "2016/17"; quarter columns headed by their last month ("Jun-16") work too.
 """
@@ -35,6 +39,7 @@ import pandas as pd
 from ..catalogue import code_key, default_catalogue, tomllib
 from ..errors import MeasureNotFoundError, S75Error
 
+PERCENT_CELL_MODES = ("auto", "fraction", "number")
 MONTHS = {m.lower(): i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
                                                "Oct", "Nov", "Dec"], start=1)}
 
@@ -56,6 +61,7 @@ class Layout:
     columns: dict[str, list[str]] = field(default_factory=dict)
     counts_offset: int | None = None
     measures: dict[str, str] = field(default_factory=dict)
+    percent_cells: str = "auto"  # auto: as each cell's number format says; fraction; number
 
     @classmethod
     def load(cls, path: str | Path) -> "Layout":
@@ -66,7 +72,8 @@ class Layout:
             raise LayoutError(f"The layout file {path} does not exist.") from None
         except tomllib.TOMLDecodeError as exc:
             raise LayoutError(f"The layout file {path} is not valid TOML: {exc}.") from None
-        known = {"name", "sheet", "sheet_contains", "header", "periods", "rolling", "id_prefix", "columns", "rows", "measures"}
+        known = {"name", "sheet", "sheet_contains", "header", "periods", "rolling", "id_prefix", "columns", "rows",
+                 "measures", "percent_cells"}
         for key in data:
             if key not in known:
                 raise LayoutError(f"The layout file {path} has an unknown setting {key!r}.")
@@ -78,10 +85,13 @@ class Layout:
         periods = data.get("periods", "none")
         if periods not in ("month", "quarter", "year", "none"):
             raise LayoutError(f"The layout file {path}: 'periods' must be month, quarter, year or none.")
+        percent_cells = data.get("percent_cells", "auto")
+        if percent_cells not in PERCENT_CELL_MODES:
+            raise LayoutError(f"The layout file {path}: 'percent_cells' must be {', '.join(PERCENT_CELL_MODES)}.")
         columns = {k: [v] if isinstance(v, str) else list(v) for k, v in data.get("columns", {}).items()}
         return cls(path, data.get("name", path.stem), data.get("sheet"), data.get("sheet_contains"), list(header),
                    periods, data.get("rolling"), data.get("id_prefix", ""), columns,
-                   data.get("rows", {}).get("counts"), dict(data.get("measures", {})))
+                   data.get("rows", {}).get("counts"), dict(data.get("measures", {})), percent_cells)
 
 
 def _text(value) -> str:
@@ -208,9 +218,22 @@ def _measures(layout: Layout, rows: list[list], header_row: int, label_column: i
 def read_grid(path: str | Path, layout: Layout | None = None) -> dict[str, list[list]]:
     """Cell values (formulas as their text), read safely with openpyxl read-only: of the layout's
     sheet only when a layout is given (the other sheets map to empty lists), else of every sheet."""
+    return read_template(path, layout)[0]
+
+
+def is_percent_format(number_format: str | None) -> bool:
+    """True for a number format that shows a percentage ("0.0%", "0%;[Red]-0%"), not a literal "%"."""
+    text = re.sub(r'"[^"]*"|\\.', "", number_format or "")
+    return "%" in text
+
+
+def read_template(path: str | Path, layout: Layout | None = None) -> tuple[dict[str, list[list]], set[str]]:
+    """`read_grid`'s values, and the cells of the layout's sheet formatted as percentages, in one
+    read-only pass."""
     import warnings
 
     from openpyxl import load_workbook
+    from openpyxl.cell.read_only import EmptyCell
 
     with warnings.catch_warnings():  # openpyxl only reads here: the parts it cannot model are not lost
         warnings.simplefilter("ignore", UserWarning)
@@ -219,8 +242,21 @@ def read_grid(path: str | Path, layout: Layout | None = None) -> dict[str, list[
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             wanted = _sheet(layout, book.sheetnames) if layout else None
-            return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] if wanted in (None, ws.title) else []
-                    for ws in book.worksheets}
+            grid, percent = {}, set()
+            for ws in book.worksheets:
+                if wanted not in (None, ws.title):
+                    grid[ws.title] = []
+                    continue
+                if layout is None:
+                    grid[ws.title] = [list(row) for row in ws.iter_rows(values_only=True)]
+                    continue
+                rows = []
+                for row in ws.iter_rows():
+                    rows.append([cell.value for cell in row])
+                    percent.update(cell.coordinate for cell in row
+                                   if not isinstance(cell, EmptyCell) and is_percent_format(cell.number_format))
+                grid[ws.title] = rows
+            return grid, percent
     finally:
         book.close()
 

@@ -19,6 +19,7 @@ from .layout import Found, Layout, month_heading_like
 WRITABLE = ("value", "target", "rag", "exception", "exception_reasons", "direction", "numerator", "denominator",
             "spc_variation", "spc_assurance", "variance_pct")
 HEADLINE_BREAKDOWNS = ("", "Total", "All")
+TEXT_COLUMNS = ("rag", "exception", "exception_reasons", "direction", "spc_variation", "spc_assurance")
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,39 @@ class FillReport:
     written: int = 0
     measures_filled: list[str] = field(default_factory=list)
     in_template_without_data: list[str] = field(default_factory=list)
+    only_other_periods: list[str] = field(default_factory=list)  # in the data, but not for a period shown
     in_data_without_place: list[str] = field(default_factory=list)
     unmatched_labels: list[str] = field(default_factory=list)
     window: list[str] = field(default_factory=list)
+    template_periods: list[str] = field(default_factory=list)
+    data_periods: list[str] = field(default_factory=list)
+    percent_cells_as_fractions: int = 0
+    notes: list[str] = field(default_factory=list)  # how the results were read (date order, say)
+
+    @property
+    def warning(self) -> str | None:
+        """Why nothing (of the measures the data has) was written, or None when all is well."""
+        if self.written and not self.only_other_periods:
+            return None
+        shown = _span(self.template_periods) or "no period columns"
+        held = _span(self.data_periods) or "no periods"
+        if not self.written:
+            return (f"nothing was written: the template shows {shown}, and the data holds {held}"
+                    + ("" if self.measures_filled or self.only_other_periods else
+                       ", and none of the template's measures") + ".")
+        return (f"{len(self.only_other_periods)} of the template's measures have data only for periods the template "
+                f"does not show ({', '.join(self.only_other_periods[:8])}): it shows {shown}; the data holds {held}.")
 
     def lines(self) -> list[str]:
         out = [f"Wrote {self.written} cells for {len(self.measures_filled)} measures."]
+        if self.percent_cells_as_fractions:
+            out.append(f"{self.percent_cells_as_fractions} percentages went into cells formatted as percentages, "
+                       "as fractions (88.6% as 0.886).")
         if self.window:
             out.append(f"Periods now shown: {self.window[0]} to {self.window[-1]}.")
+        if self.only_other_periods:
+            out.append("In the data, but not for the periods the template shows: "
+                       + ", ".join(self.only_other_periods) + ".")
         if self.in_template_without_data:
             out.append("In the template but not in the data: " + ", ".join(self.in_template_without_data) + ".")
         if self.in_data_without_place:
@@ -72,13 +98,80 @@ def _period_length_ok(frame: pd.DataFrame, kind: str) -> pd.Series:
     return pd.Series(True, index=frame.index)
 
 
-def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list]) -> tuple[list[CellWrite], FillReport]:
-    """The cell writes that put the assessed results into the template, and the report."""
-    report = FillReport(unmatched_labels=found.unmatched_labels)
+def _span(labels: list[str]) -> str:
+    if len(labels) <= 4:
+        return "; ".join(labels)
+    return f"{len(labels)} periods, {labels[0]}; ...; {labels[-1]}"
+
+
+def _period_labels(frame: pd.DataFrame) -> list[str]:
+    kinds = frame["period_kind"] if "period_kind" in frame else pd.Series("", index=frame.index)
+    seen = frame.assign(kind=kinds).drop_duplicates(["period_start", "period_end", "kind"]).sort_values("period_end")
+    return [f"{kind} {start:%b %Y}" if kind == "month" else f"{kind} {start:%b %Y} to {end:%b %Y}".strip()
+            for start, end, kind in zip(seen["period_start"], seen["period_end"], seen["kind"])]
+
+
+def _template_period_labels(layout: Layout, found: Found) -> list[str]:
+    if layout.periods == "none":
+        return ["one value per measure (no period columns)"]
+    ends = [pd.Timestamp(y, m, 1) for (y, m) in sorted(found.period_columns)]
+    if layout.periods == "month":
+        return [f"month {end:%b %Y}" for end in ends]
+    return [f"{layout.periods} to {end:%b %Y}" for end in ends]
+
+
+def _percent_measures(assessed: pd.DataFrame) -> set[str]:
+    """The measures whose values are percentages (88.6 meaning 88.6%)."""
+    from ..catalogue import default_catalogue
+    from ..errors import MeasureNotFoundError
+
+    catalogue, out = default_catalogue(), set()
+    units = dict(zip(assessed["measure"], assessed["unit"])) if "unit" in assessed else {}
+    for measure in assessed["measure"].unique():
+        try:
+            unit = catalogue.find(measure).unit
+        except MeasureNotFoundError:
+            unit = str(units.get(measure, "")).strip().lower()
+        if unit == "percent":
+            out.add(measure)
+    return out
+
+
+PERCENT_COLUMNS = ("value", "target", "ci_lower", "ci_upper")  # of a percent measure; variance_pct always
+
+
+def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list],
+         percent_cells: set[str] | None = None) -> tuple[list[CellWrite], FillReport]:
+    """The cell writes that put the assessed results into the template, and the report.
+
+    `percent_cells` are the cells (refs on the layout's sheet) formatted as percentages: a
+    percentage written there goes in as a fraction (88.6% as 0.886), as the cell means. The
+    layout's ``percent_cells`` setting can say "fraction" (always) or "number" (never) instead.
+    """
+    report = FillReport(unmatched_labels=found.unmatched_labels, notes=list(assessed.attrs.get("notes", [])))
     data = _headline(assessed)
+    report.data_periods = _period_labels(data)
+    report.template_periods = _template_period_labels(layout, found)
+    with_data = set(data["measure"])
     if layout.periods != "none":
         data = data[_period_length_ok(data, layout.periods)]
     data = data.assign(month=list(zip(data["period_end"].dt.year, data["period_end"].dt.month)))
+    percent_measures = _percent_measures(data)
+
+    def as_fraction(ref: str, measure: str, column: str) -> bool:
+        if not (column == "variance_pct" or (measure in percent_measures and column in PERCENT_COLUMNS)):
+            return False
+        if layout.percent_cells == "fraction":
+            return True
+        return layout.percent_cells == "auto" and ref in (percent_cells or ())
+
+    def number(ref: str, measure: str, column: str, value):
+        value = _number(value)
+        if value is not None and as_fraction(ref, measure, column):
+            report.percent_cells_as_fractions += 1
+            return value / 100
+        return value
+
     writes: list[CellWrite] = []
     columns = dict(found.period_columns)
     if layout.rolling and layout.periods == "month" and not data.empty:
@@ -89,16 +182,17 @@ def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list])
     for measure, row in found.measure_rows.items():
         counts_row = _counts_row(layout, found, grid, row)
         mine = by_measure.get(measure, data.iloc[0:0])
-        if mine.empty:
-            report.in_template_without_data.append(measure)
+        by_month = dict(zip(mine["month"], mine.to_dict("records")))  # sorted by period end: the last wins
+        if mine.empty or (columns and not set(by_month) & set(columns)):
+            (report.only_other_periods if measure in with_data else report.in_template_without_data).append(measure)
             continue
         report.measures_filled.append(measure)
-        by_month = dict(zip(mine["month"], mine.to_dict("records")))  # sorted by period end: the last wins
         for month, col in columns.items():
             old_month = _old_month_at(found, col)
             if month in by_month:
                 r = by_month[month]
-                writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{row}", _number(r["value"]), _rag(r)))
+                ref = f"{get_column_letter(col)}{row}"
+                writes.append(CellWrite(found.sheet, ref, number(ref, measure, "value", r["value"]), _rag(r)))
                 if counts_row:
                     writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{counts_row}", _counts(r)))
             elif layout.rolling and old_month != month:
@@ -117,9 +211,9 @@ def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list])
             if value is None or (not isinstance(value, str) and pd.isna(value)):
                 continue  # nothing to say: what the council typed there stays
             rag = _rag(source) if name == "rag" else None
-            writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{row}",
-                                    _number(value) if name not in ("rag", "exception", "exception_reasons", "direction",
-                                                                   "spc_variation", "spc_assurance") else _text(value), rag))
+            ref = f"{get_column_letter(col)}{row}"
+            writes.append(CellWrite(found.sheet, ref,
+                                    number(ref, measure, name, value) if name not in TEXT_COLUMNS else _text(value), rag))
     report.in_data_without_place = sorted(set(data["measure"]) - set(found.measure_rows))
     report.written = len(writes)
     return writes, report
