@@ -319,3 +319,7 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+from .excel.cli import addin as _addin_group  # noqa: E402  (the S75 ribbon add-in: s75xl addin ...)
+cli.add_command(_addin_group)

@@ -305,7 +305,8 @@ def check_libreoffice(path: Path, sources: Sources, soffice: str = "soffice") ->
 
 # --- all together ------------------------------------------------------------------------------
 
-def verify(xlam: str | Path, sources_folder: str | Path, *, libreoffice: bool = False) -> list[Check]:
+def verify(xlam: str | Path, sources_folder: str | Path, *, libreoffice: bool = False,
+           soffice: str = "soffice") -> list[Check]:
     """Every check of the built add-in against its sources."""
     xlam, folder = Path(xlam), Path(sources_folder)
     if not xlam.is_file():
@@ -326,5 +327,5 @@ def verify(xlam: str | Path, sources_folder: str | Path, *, libreoffice: bool = 
                   check_xlwings(sources, read),
                   check_ascii(folder)]
     if libreoffice:
-        checks.append(check_libreoffice(xlam, sources))
+        checks.append(check_libreoffice(xlam, sources, soffice))
     return checks

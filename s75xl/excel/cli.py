@@ -1,0 +1,92 @@
+"""``s75xl addin build|install|check``: the S75 ribbon add-in from the command line."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import S75Error
+from ..resources import shipped_dir
+
+
+def _sources() -> Path:
+    return shipped_dir("workbooks") / "addin"
+
+
+def _addin() -> Path:
+    return shipped_dir("workbooks") / "s75xl.xlam"
+
+
+@click.group(name="addin")
+def addin() -> None:
+    """The S75 ribbon add-in for Excel: build it from its text sources, check it, install it."""
+
+
+@addin.command(name="build")
+@click.option("--sources", type=click.Path(file_okay=False), help="Folder with addin.json, customUI/ and vba/ "
+              "(default: the shipped sources).")
+@click.option("--out", type=click.Path(dir_okay=False), help="The .xlam to write (default: the shipped s75xl.xlam).")
+@click.option("--sync-xlwings", is_flag=True, help="First regenerate vba/xlwings.bas and vba/Dictionary.cls from "
+              "the installed xlwings (after changing the xlwings version).")
+def build_command(sources, out, sync_xlwings) -> None:
+    """Build the add-in from its text sources; the same sources always give the same bytes.
+
+    Example: s75xl addin build --out s75xl.xlam
+    """
+    from .addin import build, sync_xlwings as sync
+
+    folder = Path(sources) if sources else _sources()
+    if sync_xlwings:
+        for path in sync(folder):
+            click.echo(f"Regenerated {path} from xlwings.")
+    target = build(folder, Path(out) if out else _addin())
+    click.echo(f"Built {target} ({target.stat().st_size:,} bytes).")
+
+
+@addin.command(name="check")
+@click.option("--xlam", type=click.Path(dir_okay=False), help="The add-in to check (default: the shipped one).")
+@click.option("--sources", type=click.Path(file_okay=False), help="Its text sources (default: the shipped ones).")
+@click.option("--libreoffice/--no-libreoffice", default=None,
+              help="Also read it with LibreOffice's VBA importer (default: when soffice is installed).")
+def check_command(xlam, sources, libreoffice) -> None:
+    """Read the add-in back and check it against its sources; exit 1 if any check fails.
+
+    Example: s75xl addin check --libreoffice
+    """
+    from .verify import verify
+
+    if libreoffice is None:
+        libreoffice = shutil.which("soffice") is not None
+    checks = verify(Path(xlam) if xlam else _addin(), Path(sources) if sources else _sources(), libreoffice=libreoffice)
+    for check in checks:
+        click.echo(check.line())
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        raise S75Error(f"{len(failed)} of {len(checks)} add-in checks failed.")
+
+
+@addin.command(name="install")
+@click.option("--dir", "folder", type=click.Path(file_okay=False),
+              help="Copy the add-in here instead of Excel's start-up folder (for a trusted network folder).")
+def install_command(folder) -> None:
+    """Install the add-in for this user: Excel's start-up folder and ~/.s75xl/s75xl.conf.
+
+    On Windows and macOS it copies the add-in and writes the config naming this Python; elsewhere
+    it prints the steps for the PC that has Excel.
+
+    Example: s75xl addin install
+    """
+    from dataclasses import replace
+
+    from .install import install, plan, steps
+
+    target = plan(sys.platform)
+    if target is None:
+        click.echo("\n".join(steps(_addin())))
+        return
+    if folder:
+        target = replace(target, startup=Path(folder))
+    click.echo("\n".join(install(_addin(), target)))
