@@ -304,3 +304,11 @@ def test_install_on_linux_only_prints_the_steps(capsys, tmp_path, monkeypatch):
     assert install.plan("linux") is None
     assert main(["addin", "install"]) == 0
     assert "nothing was installed here" in capsys.readouterr().out and not (tmp_path / ".s75xl").exists()
+
+
+def test_install_on_the_command_line_builds_for_the_installed_xlwings(tmp_path, monkeypatch, capsys):
+    target = install.Plan(tmp_path / "XLSTART", tmp_path / ".s75xl" / "s75xl.conf", ('"Interpreter_Win","py"',))
+    monkeypatch.setattr(install, "plan", lambda platform: target)
+    assert main(["addin", "install"]) == 0
+    assert (tmp_path / "XLSTART" / "s75xl.xlam").read_bytes() == XLAM.read_bytes()  # the same xlwings here
+    assert f"Built the add-in for xlwings {xlwings.__version__}." in capsys.readouterr().out

@@ -74,19 +74,29 @@ def check_command(xlam, sources, libreoffice) -> None:
 def install_command(folder) -> None:
     """Install the add-in for this user: Excel's start-up folder and ~/.s75xl/s75xl.conf.
 
-    On Windows and macOS it copies the add-in and writes the config naming this Python; elsewhere
-    it prints the steps for the PC that has Excel.
+    On Windows and macOS it builds the add-in for the xlwings installed here (its module names the
+    xlwings DLL by version), copies it and writes the config naming this Python; elsewhere it
+    prints the steps for the PC that has Excel.
 
     Example: s75xl addin install
     """
+    import tempfile
     from dataclasses import replace
 
-    from .install import install, plan, steps
+    import xlwings
 
-    target = plan(sys.platform)
+    from . import install as installing
+    from .addin import build, sync_xlwings
+
+    target = installing.plan(sys.platform)
     if target is None:
-        click.echo("\n".join(steps(_addin())))
+        click.echo("\n".join(installing.steps(_addin())))
         return
     if folder:
         target = replace(target, startup=Path(folder))
-    click.echo("\n".join(install(_addin(), target)))
+    with tempfile.TemporaryDirectory() as work:
+        sources = Path(shutil.copytree(_sources(), Path(work) / "addin"))
+        sync_xlwings(sources)
+        built = build(sources, Path(work) / installing.ADDIN_NAME)
+        click.echo(f"Built the add-in for xlwings {xlwings.__version__}.")
+        click.echo("\n".join(installing.install(built, target)))
