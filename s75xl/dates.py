@@ -114,8 +114,8 @@ def read_dates(values, column: str = "date") -> DateReading:
             stamp = parts if FIRST_YEAR <= parts.year <= LAST_YEAR else None
         elif form == "serial":
             if FIRST_TRUE_SERIAL <= parts <= LAST_EXCEL_SERIAL and float(parts).is_integer():
-                stamp = EXCEL_EPOCH + pd.Timedelta(days=int(parts))
-                stamp = stamp if stamp.year <= LAST_YEAR else None
+                day = dt.date(1899, 12, 30) + dt.timedelta(days=int(parts))  # no nanosecond overflow
+                stamp = pd.Timestamp(day) if day.year <= LAST_YEAR else None
         elif form == "iso":
             stamp = _make(int(parts[0]), int(parts[1]), int(parts[2]))
         elif form == "month":

@@ -151,6 +151,8 @@ def _local_keys(la_code: pd.Series, local_id: pd.Series, rows: np.ndarray) -> np
     local = local_id.iloc[rows].astype("string[pyarrow]").str.strip()
     present = (local.fillna("") != "").to_numpy()
     keys = np.full(len(rows), -1, np.int64)
+    if not present.any():  # pandas before 2.1 cannot factorize an empty MultiIndex
+        return keys
     pairs = pd.MultiIndex.from_arrays([la_code.iloc[rows][present].astype(object).fillna(""), local[present]])
     keys[present] = pd.factorize(pairs)[0]
     return keys

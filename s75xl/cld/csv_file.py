@@ -100,6 +100,10 @@ def _keeps_digits(table: pa.Table, wanted: dict[str, str], numbers: dict[str, in
     return True
 
 
+# pandas before 2.1 keeps Arrow text only as 32-bit-offset strings.
+PANDAS_NEEDS_SMALL_STRINGS = tuple(int(part) for part in pd.__version__.split(".")[:2]) < (2, 1)
+
+
 def _to_pandas(column: pa.ChunkedArray):
     """Dictionaries become categoricals (each block of the file has its own dictionary until they
     are unified here, column by column, on parallel threads); numbers, numpy integers; text stays
@@ -107,6 +111,8 @@ def _to_pandas(column: pa.ChunkedArray):
     if pa.types.is_integer(column.type):
         return pc.fill_null(column, -1).to_numpy() if len(column) else np.zeros(0, np.int64)
     if not pa.types.is_dictionary(column.type):
+        if pa.types.is_large_string(column.type) and PANDAS_NEEDS_SMALL_STRINGS:
+            column = column.cast(pa.string())
         return pd.arrays.ArrowStringArray(column)
     column = pa.table({"column": column}).unify_dictionaries().column(0)
     dictionary = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.large_string())
