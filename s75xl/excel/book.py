@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..fill.book import apply_to_book, book_grid
+from ..fill.book import apply_to_book, book_grid, plan_book
 from ..fill.layout import Layout, LayoutError, find
-from ..fill.plan import CellWrite, FillReport, plan
 from ..resources import shipped_dir
 from .settings import DESCRIPTIONS, NAME_PREFIX, SETTINGS_SHEET, Settings, demo_settings, from_values
 
@@ -86,12 +85,6 @@ def choose_layout(book, settings: Settings) -> tuple[Layout, dict[str, list[list
         return layout, grid
     raise LayoutError(f"None of s75xl's layouts matches this workbook's sheets ({', '.join(repr(n) for n in names)}); "
                       f"set the layout on the {SETTINGS_SHEET} sheet ({DESCRIPTIONS['layout']}).")
-
-
-def plan_book(assessed: pd.DataFrame, layout: Layout, grid: dict[str, list[list]]) -> tuple[list[CellWrite], FillReport]:
-    """The cell writes for an open workbook: the same plan `s75xl fill` makes for a file."""
-    found = find(layout, grid)
-    return plan(assessed, layout, found, grid[found.sheet])
 
 
 def _cell(value):

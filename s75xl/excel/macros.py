@@ -102,8 +102,7 @@ def refresh(book=None) -> None:
         layout, grid = choose_layout(book, settings)
         results = results_for(settings, progress)
         progress("planning the cells")
-        assessed = assess(results, None, spc=any(c.startswith("spc_") for c in layout.columns))
-        writes, report = plan_book(assessed, layout, grid)
+        writes, report = plan_book(book, results, layout, grid=grid)
         progress(f"writing {len(writes)} cells")
         apply_to_book(book, writes)
         progress(report.lines()[0])
@@ -126,8 +125,7 @@ def flag_exceptions(book=None) -> None:
         layout, grid = choose_layout(book, settings)
         results, targets = results_for(settings, progress), _targets(settings)
         progress("assessing against the targets")
-        assessed = assess(results, targets, spc=any(c.startswith("spc_") for c in layout.columns))
-        writes, report = plan_book(assessed, layout, grid)
+        writes, report = plan_book(book, results, layout, targets=targets, grid=grid)
         flagged = exceptions_table(results, targets)
         when = f"{flagged['period_end'].max():%b %Y}" if not flagged.empty else "the latest period"
         title = [f"Exceptions for {when}: {len(flagged)} (from {settings.targets.name})"]
