@@ -122,6 +122,10 @@ def write_sheet(book, name: str, rows: list[list]) -> None:
     width = max((len(r) for r in rows), default=0)
     if width:
         sheet.range("A1").value = [list(r) + [None] * (width - len(r)) for r in rows]
+        try:
+            sheet.autofit(axis="columns")
+        except (NotImplementedError, AttributeError):  # engines without autofit
+            pass
 
 
 def show(book, message: str, *, title: str = "S75", error: bool = False) -> None:
