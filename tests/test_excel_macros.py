@@ -209,3 +209,51 @@ def test_a_workbook_no_layout_matches_is_refused_by_name(tmp_path):
     assert alerts(actions) == ["None of s75xl's layouts matches this workbook's sheets ('My own sheet'); set the layout "
                                "on the S75 Settings sheet (layout file saying where measures, periods and targets sit "
                                "in this workbook (blank: found from the sheets))."]
+
+
+# --- Tables on the workbook's own sheets (xlwings Lite cannot read files) ------------------------
+
+def _sheet_of(csv: Path) -> list[list]:
+    table = pd.read_csv(csv)
+    return [list(table.columns)] + [["" if pd.isna(v) else v for v in row] for row in table.itertuples(index=False)]
+
+
+def test_results_and_targets_on_sheets_give_what_the_files_give(tmp_path):
+    extra = {**settings_sheet(results="sheet:Results", targets="sheet:Targets"),
+             "Results": _sheet_of(RESULTS), "Targets": _sheet_of(TARGETS)}
+    body = payload(DASHBOARD, extra)
+    actions = run("s75_flag_exceptions", body)
+    assert not alerts(actions)
+    mine = apply_actions(DASHBOARD, body, actions, tmp_path / "macro.xlsx")
+    cli("fill", DASHBOARD, "--results", RESULTS, "--targets", TARGETS, "--out", tmp_path / "cli.xlsx")
+    assert cells(mine) == cells(tmp_path / "cli.xlsx")
+    assert cell_values(body, actions)[("Exceptions", "A1")] == "Exceptions for Mar 2017: 6 (from sheet 'Targets')"
+
+
+def test_a_table_sheet_the_workbook_lacks_is_named_and_nothing_is_written():
+    actions = run("s75_refresh", payload(DASHBOARD, settings_sheet(results="sheet:Results")))
+    assert writes(actions) == []
+    assert alerts(actions) == ["The results setting (S75 Settings sheet, row 2): this workbook has no sheet 'Results'."]
+
+
+def test_progress_goes_to_the_status_bar_and_is_cleared_afterwards():
+    from s75xl.excel.book import Progress
+
+    class App:
+        shown: list = []
+
+        @property
+        def status_bar(self):
+            return None
+
+        @status_bar.setter
+        def status_bar(self, value):
+            self.shown.append(value)
+
+    class Book:
+        app = App()
+
+    progress = Progress(Book(), "Refresh")
+    progress("reading results.csv")
+    progress.clear()
+    assert App.shown == ["S75 Refresh: reading results.csv", False]

@@ -17,7 +17,8 @@ import pandas as pd
 from ..fill.book import apply_to_book, book_grid, plan_book
 from ..fill.layout import Layout, LayoutError, find
 from ..resources import shipped_dir
-from .settings import DESCRIPTIONS, NAME_PREFIX, SETTINGS_SHEET, Settings, demo_settings, from_values
+from .settings import (DESCRIPTIONS, NAME_PREFIX, SETTINGS_SHEET, Settings, SettingsError, SheetSource, demo_settings,
+                       from_values)
 
 __all__ = ["apply_to_book", "book_folder", "choose_layout", "plan_book", "read_settings", "show", "write_sheet"]
 
@@ -37,7 +38,29 @@ def _sheet_names(book) -> list[str]:
 
 
 def read_settings(book) -> Settings:
-    """The workbook's settings: the S75 Settings sheet, else S75_ defined names, else the demo."""
+    """The workbook's settings: the S75 Settings sheet, else S75_ defined names, else the demo;
+    a table said to be on a sheet must be on a sheet of this workbook."""
+    settings = _read_settings(book)
+    for name in ("results", "targets"):
+        source = getattr(settings, name)
+        if isinstance(source, SheetSource) and source.sheet not in _sheet_names(book):
+            raise SettingsError(f"{settings._where(name)}: this workbook has no sheet {source.sheet!r}.")
+    return settings
+
+
+def sheet_table(book, source: SheetSource) -> pd.DataFrame:
+    """A table from a sheet of the workbook (header in row 1), with column names as read_table makes them."""
+    used = book.sheets[source.sheet].used_range
+    rows = used.options(ndim=2).value if used is not None else []
+    if len(rows) < 2:
+        raise SettingsError(f"The sheet {source.sheet!r} has no table (a header row and at least one row under it).")
+    header = [str(c).strip().lower().replace(" ", "_") if c is not None else f"column_{i + 1}" for i, c in enumerate(rows[0])]
+    frame = pd.DataFrame([r for r in rows[1:] if any(v not in (None, "") for v in r)], columns=header)
+    frame.attrs["source"] = f"sheet {source.sheet!r}"
+    return frame
+
+
+def _read_settings(book) -> Settings:
     folder = book_folder(book)
     if SETTINGS_SHEET in _sheet_names(book):
         sheet = book.sheets[SETTINGS_SHEET]

@@ -26,9 +26,9 @@ from ..assess import assess
 from ..cld import compute, parse_period, read_cld
 from ..errors import S75Error
 from ..tables import read_table
-from .book import Progress, choose_layout, plan_book, read_settings, show, table_rows, write_sheet
+from .book import Progress, choose_layout, plan_book, read_settings, sheet_table, show, table_rows, write_sheet
 from .book import apply_to_book
-from .settings import SETTINGS_SHEET, Settings, SettingsError
+from .settings import SETTINGS_SHEET, Settings, SettingsError, SheetSource
 
 EXCEPTIONS_SHEET = "Exceptions"
 QUALITY_SHEET = "Data quality"
@@ -56,7 +56,11 @@ def _button(book, name: str):
         progress.clear()
 
 
-def results_for(settings: Settings, progress=lambda text: None) -> pd.DataFrame:
+def _table(book, source, role: str) -> pd.DataFrame:
+    return sheet_table(book, source) if isinstance(source, SheetSource) else read_table(source, role)
+
+
+def results_for(settings: Settings, progress=lambda text: None, book=None) -> pd.DataFrame:
     """The results table the settings point to: computed from the extract, or read from a file,
     cut to the reporting period."""
     if settings.extract:
@@ -69,7 +73,7 @@ def results_for(settings: Settings, progress=lambda text: None) -> pd.DataFrame:
     if settings.results is None:
         raise SettingsError(f"Set an extract or a results table on the {SETTINGS_SHEET} sheet.")
     progress(f"reading {settings.results.name}")
-    return in_period(read_table(settings.results, "results"), settings)
+    return in_period(_table(book, settings.results, "results"), settings)
 
 
 def in_period(results: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -90,8 +94,8 @@ def in_period(results: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return kept
 
 
-def _targets(settings: Settings) -> pd.DataFrame:
-    return read_table(settings.targets, "targets")
+def _targets(settings: Settings, book=None) -> pd.DataFrame:
+    return _table(book, settings.targets, "targets")
 
 
 def refresh(book=None) -> None:
@@ -100,7 +104,7 @@ def refresh(book=None) -> None:
     with _button(book, "Refresh") as progress:
         settings = read_settings(book)
         layout, grid = choose_layout(book, settings)
-        results = results_for(settings, progress)
+        results = results_for(settings, progress, book)
         progress("planning the cells")
         writes, report = plan_book(book, results, layout, grid=grid)
         progress(f"writing {len(writes)} cells")
@@ -123,7 +127,7 @@ def flag_exceptions(book=None) -> None:
         settings = read_settings(book)
         settings.require("targets", "Flag exceptions")
         layout, grid = choose_layout(book, settings)
-        results, targets = results_for(settings, progress), _targets(settings)
+        results, targets = results_for(settings, progress, book), _targets(settings, book)
         progress("assessing against the targets")
         writes, report = plan_book(book, results, layout, targets=targets, grid=grid)
         flagged = exceptions_table(results, targets)
@@ -177,8 +181,8 @@ def build_pack(book=None) -> None:
         pack = _engine("s75xl.pack", "build_pack", "Build pack", "the quarterly board pack")
         settings = read_settings(book)
         settings.require("pack folder", "Build pack")
-        results = results_for(settings, progress)
-        targets = _targets(settings) if settings.targets else None
+        results = results_for(settings, progress, book)
+        targets = _targets(settings, book) if settings.targets else None
         progress("building the pack")
         pack(results, targets=targets, period=None if settings.latest else settings.period,
              out_dir=settings.pack_folder)

@@ -9,6 +9,9 @@ A workbook says it in one of two ways, read in this order:
        targets      \\\\council\\performance\\targets_2016_17.csv
        period       2017-03
 
+   A results or targets table may also be a sheet of the workbook itself: ``sheet:Results``
+   (the only way on xlwings Lite, which cannot read files on the PC).
+
 2. workbook-level defined names ``S75_RESULTS``, ``S75_TARGETS``, ``S75_PERIOD`` ... each
    referring to one cell that holds the value.
 
@@ -38,14 +41,29 @@ LATEST = "latest"
 DESCRIPTIONS = {
     "extract": "CLD extract file(s), separated by ';' (Refresh computes the measures from it; Check data checks it)",
     "population": "population table for the per-100,000 measures (with an extract)",
-    "results": "results table (CSV or XLSX), used instead of an extract",
-    "targets": "targets table from the Annual Plan (Flag exceptions)",
+    "results": "results table (CSV or XLSX, or sheet:Name for a sheet of this workbook), used instead of an extract",
+    "targets": "targets table from the Annual Plan (CSV or XLSX, or sheet:Name) (Flag exceptions)",
     "layout": "layout file saying where measures, periods and targets sit in this workbook (blank: found from the sheets)",
     "period": "the period to report: latest, 2017-03, 2016-17, Q2-2016-17 or rolling-12:2017-03",
     "ledger": "finance ledger extract (Refresh budget)",
     "pack folder": "folder the quarterly pack is written to (Build pack)",
 }
 FILE_SETTINGS = ("population", "results", "targets", "layout", "ledger")
+SHEET_PREFIX = "sheet:"
+
+
+@dataclass(frozen=True)
+class SheetSource:
+    """A table held on a sheet of the open workbook rather than in a file."""
+
+    sheet: str
+
+    def __str__(self) -> str:
+        return SHEET_PREFIX + self.sheet
+
+    @property
+    def name(self) -> str:  # as Path.name, for messages
+        return f"sheet {self.sheet!r}"
 
 
 class SettingsError(S75Error):
@@ -63,8 +81,8 @@ class Settings:
 
     extract: tuple[Path, ...] = ()
     population: Path | None = None
-    results: Path | None = None
-    targets: Path | None = None
+    results: Path | SheetSource | None = None
+    targets: Path | SheetSource | None = None
     layout: Path | None = None
     period: str = LATEST
     ledger: Path | None = None
@@ -79,7 +97,7 @@ class Settings:
             self._exists("extract", path)
         for name in FILE_SETTINGS:
             path = getattr(self, name)
-            if path is not None:
+            if path is not None and not isinstance(path, SheetSource):
                 self._exists(name, path)
         if self.layout is not None and not self.layout.name.endswith(".toml"):
             raise SettingsError(f"{self._where('layout')}: the layout {self.layout.name} is not a layout file "
@@ -146,6 +164,8 @@ def from_values(values: dict[str, object], *, origin: str, places: dict[str, str
             kwargs[key] = tuple(path(part) for part in text.split(";") if part.strip())
         elif name == "period":
             kwargs[key] = _period_text(raw)
+        elif name in ("results", "targets") and text.lower().startswith(SHEET_PREFIX):
+            kwargs[key] = SheetSource(text[len(SHEET_PREFIX):].strip())
         else:
             kwargs[key] = path(text)
     return Settings(**kwargs, origin=origin, places=places)
