@@ -18,7 +18,9 @@ workbook is left as it was.
 
 from __future__ import annotations
 
+import inspect
 from contextlib import contextmanager
+from pathlib import Path
 
 import pandas as pd
 
@@ -175,7 +177,8 @@ def _engine(module: str, function: str, button: str, what: str):
 
 
 def build_pack(book=None) -> None:
-    """Build the quarterly board pack from the workbook's settings (as the pack command does)."""
+    """Build the quarterly board pack from the workbook's settings, as ``s75xl pack`` does with
+    ``--results``, ``--targets`` and ``--period``; the files go to the pack folder."""
     book = _caller(book)
     with _button(book, "Build pack") as progress:
         pack = _engine("s75xl.pack", "build_pack", "Build pack", "the quarterly board pack")
@@ -183,10 +186,15 @@ def build_pack(book=None) -> None:
         settings.require("pack folder", "Build pack")
         results = results_for(settings, progress, book)
         targets = _targets(settings, book) if settings.targets else None
+        extra = {}
+        if "progress" in inspect.signature(pack).parameters:
+            extra["progress"] = lambda area, stage: progress(f"{area} {stage}".strip())
         progress("building the pack")
-        pack(results, targets=targets, period=None if settings.latest else settings.period,
-             out_dir=settings.pack_folder)
-        show(book, f"The quarterly pack was written to {settings.pack_folder}.", title="S75 Build pack")
+        made = pack(results, targets=targets, period=None if settings.latest else settings.period,
+                    out_dir=settings.pack_folder, **extra)
+        files = [Path(f).name for f in getattr(made, "files", [])]
+        show(book, f"The quarterly pack is in {settings.pack_folder}" + (f": {', '.join(files)}." if files else "."),
+             title="S75 Build pack")
 
 
 def refresh_budget(book=None) -> None:
