@@ -44,13 +44,35 @@ def payload(path: Path, extra_sheets: dict[str, list[list]] | None = None, names
     sheets (for example an S75 Settings sheet) and defined names."""
     book = load_workbook(path, data_only=True)
     sheets = [{"name": ws.title,
-               "values": [[_json_value(v) for v in row] for row in ws.iter_rows(values_only=True)] or [[""]]}
+               "values": [[_json_value(v) for v in row] for row in ws.iter_rows(values_only=True)] or [[""]],
+               "tables": [_table_json(t) for t in ws.tables.values()]}
               for ws in book.worksheets]
+    titles = [ws.title for ws in book.worksheets]
+    names = list(names or []) + [
+        {"name": name, "sheet_index": titles.index(sheet), "address": ref.replace("$", ""), "scope_sheet_name": None,
+         "scope_sheet_index": None, "book_scope": True}
+        for name, defined in book.defined_names.items() for sheet, ref in defined.destinations if sheet in titles]
     for name, rows in (extra_sheets or {}).items():
         width = max(len(r) for r in rows)
-        sheets.append({"name": name, "values": [[_json_value(v) for v in r] + [""] * (width - len(r)) for r in rows]})
+        sheets.append({"name": name, "values": [[_json_value(v) for v in r] + [""] * (width - len(r)) for r in rows],
+                       "tables": []})
     return {"client": "Office.js", "version": xw.__version__, "book": {"name": path.name, "active_sheet_index": 0},
-            "names": names or [], "sheets": sheets}
+            "names": names, "sheets": sheets}
+
+
+def _table_json(table) -> dict:
+    """An Excel table as the client describes it (header row, data body, totals row if shown)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+    col = lambda c: get_column_letter(c)
+    totals = bool(table.totalsRowCount)
+    body_end = max_row - 1 if totals else max_row
+    return {"name": table.displayName, "range_address": table.ref,
+            "header_row_range_address": f"{col(min_col)}{min_row}:{col(max_col)}{min_row}",
+            "data_body_range_address": f"{col(min_col)}{min_row + 1}:{col(max_col)}{body_end}",
+            "total_row_range_address": f"{col(min_col)}{max_row}:{col(max_col)}{max_row}" if totals else None,
+            "show_headers": True, "show_totals": totals, "table_style": "TableStyleMedium2", "show_autofilter": True}
 
 
 def run(script: str, body: dict) -> list[dict]:

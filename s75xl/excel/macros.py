@@ -198,10 +198,18 @@ def build_pack(book=None) -> None:
 
 
 def refresh_budget(book=None) -> None:
-    """Refresh the open budget monitor's linked tables from the ledger extract."""
+    """Refresh the open budget monitor's linked tables from the ledger, as ``s75xl budget
+    refresh`` does for a file (s75xl.finance plans, s75xl.excel.budget applies)."""
     book = _caller(book)
-    with _button(book, "Refresh budget"):
-        _engine("s75xl.finance", "plan_refresh", "Refresh budget", "the budget tables")
+    with _button(book, "Refresh budget") as progress:
+        plan_refresh = _engine("s75xl.finance", "plan_refresh", "Refresh budget", "the budget tables")
+        from .budget import apply_plan, book_names, book_tables
+
         settings = read_settings(book)
         settings.require("ledger", "Refresh budget")
-        raise S75Error("Refresh budget is not yet connected to s75xl's finance tables in this version.")
+        progress("reading the ledger")
+        plan = plan_refresh(book_tables(book), str(settings.ledger), period=None if settings.latest else settings.period,
+                            names=book_names(book))
+        progress(f"writing {len(plan.tables)} tables")
+        apply_plan(book, plan)
+        progress(plan.lines()[0] if plan.lines() else "done")

@@ -45,10 +45,10 @@ DESCRIPTIONS = {
     "targets": "targets table from the Annual Plan (CSV or XLSX, or sheet:Name) (Flag exceptions)",
     "layout": "layout file saying where measures, periods and targets sit in this workbook (blank: found from the sheets)",
     "period": "the period to report: latest, 2017-03, 2016-17, Q2-2016-17 or rolling-12:2017-03",
-    "ledger": "finance ledger extract (Refresh budget)",
+    "ledger": "finance ledger: a file, a folder of CSV files or a database URL (Refresh budget)",
     "pack folder": "folder the quarterly pack is written to (Build pack)",
 }
-FILE_SETTINGS = ("population", "results", "targets", "layout", "ledger")
+FILE_SETTINGS = ("population", "results", "targets", "layout")
 SHEET_PREFIX = "sheet:"
 
 
@@ -85,7 +85,7 @@ class Settings:
     targets: Path | SheetSource | None = None
     layout: Path | None = None
     period: str = LATEST
-    ledger: Path | None = None
+    ledger: Path | str | None = None  # a file, a folder of CSV files, or a database URL
     pack_folder: Path | None = None
     origin: str = "the demo defaults"
     places: dict = field(default_factory=dict, compare=False, repr=False)  # setting -> "row 3" / "name S75_X"
@@ -99,6 +99,8 @@ class Settings:
             path = getattr(self, name)
             if path is not None and not isinstance(path, SheetSource):
                 self._exists(name, path)
+        if isinstance(self.ledger, Path) and not self.ledger.exists():
+            raise SettingsError(f"{self._where('ledger')}: {self.ledger} does not exist.")
         if self.layout is not None and not self.layout.name.endswith(".toml"):
             raise SettingsError(f"{self._where('layout')}: the layout {self.layout.name} is not a layout file "
                                 "(a .layout.toml file).")
@@ -164,6 +166,8 @@ def from_values(values: dict[str, object], *, origin: str, places: dict[str, str
             kwargs[key] = tuple(path(part) for part in text.split(";") if part.strip())
         elif name == "period":
             kwargs[key] = _period_text(raw)
+        elif name == "ledger" and "://" in text:
+            kwargs[key] = text  # a database URL
         elif name in ("results", "targets") and text.lower().startswith(SHEET_PREFIX):
             kwargs[key] = SheetSource(text[len(SHEET_PREFIX):].strip())
         else:
