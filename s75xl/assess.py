@@ -37,7 +37,7 @@ def series_keys(table: pd.DataFrame) -> list[str]:
 
 def _refuse_duplicates(table: pd.DataFrame) -> None:
     """Two rows for one period of one series cannot both be right: one sentence naming both rows."""
-    keys = series_keys(table) + ["period_start", "period_end"]
+    keys = series_keys(table) + ["period_start"]  # one row per start: trends look a year back by start
     repeated = table.duplicated(keys, keep=False)
     if repeated.any():
         rows = table.index[repeated][:2] + 2

@@ -202,3 +202,12 @@ def test_two_rows_for_one_period_of_one_series_name_both_rows():
     results.attrs["source"] = "results.csv"
     with pytest.raises(TableError, match=r"results.csv, rows 2 and 4: two rows for 2A\(1\) from 01/03/2025 to 31/03/2025"):
         assess(results)
+
+
+def test_two_periods_of_one_kind_starting_on_one_day_are_refused_not_a_traceback():
+    from s75xl.tables import TableError
+
+    results = pd.DataFrame({"measure": ["2A(1)", "2A(1)"], "period_start": ["2025-03-01"] * 2,
+                            "period_end": ["2025-03-15", "2025-03-31"], "value": [1.0, 2.0]})
+    with pytest.raises(TableError, match="rows 2 and 3: two rows for 2A\\(1\\)"):
+        assess(results)

@@ -107,7 +107,7 @@ def parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     codes, text = distinct(column)
     dates = _dates_of(text)
     bad_distinct = (text.str.strip().fillna("") != "").to_numpy() & np.isnat(dates)
-    bad = spread(codes, bad_distinct, False) if bad_distinct.any() else np.zeros(len(codes), bool)
+    bad = spread(codes, bad_distinct, False).astype(bool) if bad_distinct.any() else np.zeros(len(codes), bool)
     return (pd.Series(spread(codes, dates, NAT), index=column.index, copy=False),
             pd.Series(bad, index=column.index, copy=False))
 
