@@ -20,6 +20,12 @@ def _addin() -> Path:
     return shipped_dir("workbooks") / "s75xl.xlam"
 
 
+def _build_target() -> Path:
+    """Where a build goes by default: the checkout's workbooks/ folder, or, for an installed s75xl
+    (whose files live inside the package), the current folder."""
+    return Path("s75xl.xlam") if shipped_dir("workbooks").parent.name == "shipped" else _addin()
+
+
 @click.group(name="addin")
 def addin() -> None:
     """The S75 ribbon add-in for Excel: build it from its text sources, check it, install it."""
@@ -28,7 +34,8 @@ def addin() -> None:
 @addin.command(name="build")
 @click.option("--sources", type=click.Path(file_okay=False), help="Folder with addin.json, customUI/ and vba/ "
               "(default: the shipped sources).")
-@click.option("--out", type=click.Path(dir_okay=False), help="The .xlam to write (default: the shipped s75xl.xlam).")
+@click.option("--out", type=click.Path(dir_okay=False), help="The .xlam to write (default: workbooks/s75xl.xlam in a "
+              "checkout, ./s75xl.xlam for an installed s75xl).")
 @click.option("--sync-xlwings", is_flag=True, help="First regenerate vba/xlwings.bas and vba/Dictionary.cls from "
               "the installed xlwings (after changing the xlwings version).")
 def build_command(sources, out, sync_xlwings) -> None:
@@ -42,7 +49,7 @@ def build_command(sources, out, sync_xlwings) -> None:
     if sync_xlwings:
         for path in sync(folder):
             click.echo(f"Regenerated {path} from xlwings.")
-    target = build(folder, Path(out) if out else _addin())
+    target = build(folder, Path(out) if out else _build_target())
     click.echo(f"Built {target} ({target.stat().st_size:,} bytes).")
 
 
