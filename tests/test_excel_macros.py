@@ -257,3 +257,12 @@ def test_progress_goes_to_the_status_bar_and_is_cleared_afterwards():
     progress("reading results.csv")
     progress.clear()
     assert App.shown == ["S75 Refresh: reading results.csv", False]
+
+
+def test_a_period_excel_turned_into_a_date_reads_as_its_month():
+    import datetime as dt
+
+    typed = run("s75_refresh", payload(DASHBOARD, settings_sheet(results=RESULTS, period="2016-12")))
+    as_date = run("s75_refresh", payload(DASHBOARD, {SETTINGS_SHEET: [["Setting", "Value"], ["results", str(RESULTS)],
+                                                                      ["period", dt.datetime(2016, 12, 1)]]}))
+    assert as_date == typed and not alerts(as_date)
