@@ -93,7 +93,8 @@ def _sheet(rows: tuple[tuple[str, str], ...]) -> bytes:
         if value:
             line += f'<c r="B{r}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
         cells.append(f'<row r="{r}">{line}</row>')
-    return _xml(f'<worksheet xmlns="{MAIN}" xmlns:r="{REL_DOC}"><sheetPr codeName="Sheet1"/><sheetData>{"".join(cells)}</sheetData></worksheet>')
+    return _xml(f'<worksheet xmlns="{MAIN}" xmlns:r="{REL_DOC}"><sheetPr codeName="Sheet1"/><cols><col min="1" max="1" width="20" customWidth="1"/>'
+                f'<col min="2" max="2" width="40" customWidth="1"/></cols><sheetData>{"".join(cells)}</sheetData></worksheet>')
 
 
 def parts(sources: Sources) -> dict[str, bytes]:
