@@ -135,14 +135,15 @@ def test_flag_exceptions_clears_an_old_exceptions_sheet_rather_than_adding_anoth
 
 # --- Check data ------------------------------------------------------------------------------
 
-def test_check_data_shows_what_s75xl_check_reports(tmp_path, demo_extract):
+def test_check_data_shows_what_s75xl_check_reports(tmp_path, demo_extract, capsys):
     body = payload(DASHBOARD, settings_sheet(extract=demo_extract / "cld.csv"))
     actions = run("s75_check_data", body)
     assert not alerts(actions)
+    capsys.readouterr()
     cli("check", demo_extract / "cld.csv", "--out", tmp_path / "quality.csv")
     report = pd.read_csv(tmp_path / "quality.csv")
     sheet = {ref: v for (name, ref), v in cell_values(body, actions).items() if name == "Data quality"}
-    assert sheet["A1"] == "1,164 rows read; 1,126 events kept."
+    assert sheet["A1"] == capsys.readouterr().out.splitlines()[0]  # "1,164 rows read; 1,126 events kept."
     assert [sheet[f"{c}3"] for c in "ABCD"] == list(report.columns)
     shown = [[sheet[f"{c}{r}"] for c in "ABCD"] for r in range(4, 4 + len(report))]
     assert shown == report.values.tolist() and len(report) >= 2
