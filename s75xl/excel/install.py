@@ -1,7 +1,8 @@
 """Installing the add-in for one user: copy it to Excel's start-up folder and write its config.
 
-Excel opens every workbook in the user's XLSTART folder when it starts, and that folder is a
-trusted location by default, so the S75 tab appears without a security prompt. The add-in's
+Excel opens every workbook in the user's XLSTART folder when it starts (xlwings' own ``addin
+install`` copies add-ins there too). That XLSTART is a trusted location by default is not verified
+here: docs/ribbon.md tells IT how to make sure. The add-in's
 xlwings module reads its settings from ``%USERPROFILE%\\.s75xl\\s75xl.conf`` (macOS:
 ``~/.s75xl/s75xl.conf``): one ``"KEY","VALUE"`` line each, as xlwings' own config file. The only
 setting needed is the Python that has s75xl installed, which is the Python running this command.
