@@ -7,6 +7,13 @@ module stream holds only its compressed source (MODULEOFFSET 0), as EPPlus and L
 them and as xlwings' own add-ins carry their xlwings module. Nothing here is random, so the same
 sources always give the same bytes.
 
+What is relied on, and how sure: that form is the one the specification requires of writers, and
+the CMG/DPB/GC encryption here decrypts Excel's own values in xlwings' add-ins (tested); that Excel
+opens such a project and compiles it is the specification's word and other writers' practice, not
+tried here (no Excel): docs/ribbon.md lists the one check on Windows Excel before a release. That
+SYSKIND only informs when there is no compiled code is unverified; 1 (32-bit Windows) is what
+xlwings' own add-ins carry.
+
 Sections of [MS-OVBA] followed: 2.4.1 compression, 2.3.4.2 the ``dir`` stream, 2.3.1 the
 ``PROJECT`` stream, 2.3.3 ``PROJECTwm``, 2.4.3 the CMG/DPB/GC data encryption.
 """
@@ -121,7 +128,7 @@ def _text_record(ident: int, text: str, unicode_ident: int | None = None) -> byt
 def dir_stream(project: str, modules: list[Module]) -> bytes:
     """The uncompressed ``dir`` stream: project information, references, modules."""
     out = bytearray()
-    out += _record(0x0001, struct.pack("<I", 1))  # SYSKIND: Win32 (informational without p-code)
+    out += _record(0x0001, struct.pack("<I", 1))  # SYSKIND: Win32, as xlwings' own add-ins
     out += _record(0x0002, struct.pack("<I", LCID))
     out += _record(0x0014, struct.pack("<I", LCID))
     out += _record(0x0003, struct.pack("<H", CODEPAGE))
