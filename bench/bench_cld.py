@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from report import record  # noqa: E402
+from report import peak_mib, record  # noqa: E402
 
 PERIOD_LABELS = ["2024-25"] + [f"2024-{m:02d}" for m in range(4, 13)] + [f"2025-{m:02d}" for m in range(1, 4)]
 
@@ -78,10 +78,9 @@ def duckdb_results(cld_path: Path):
 
 
 def run_one(kind: str, cld: Path, population: Path) -> dict:
-    """Time one contender in this process and report its peak memory. Modules are imported before
-    the clock starts, for every contender alike: the work is timed, not Python's start-up."""
-    import resource
-
+    """Time one contender in this process and report its own peak memory (`report.peak_mib`: not
+    getrusage, which a child inherits from its parent). Modules are imported before the clock
+    starts, for every contender alike: the work is timed, not Python's start-up."""
     import duckdb  # noqa: F401
     import pandas as pd
 
@@ -100,7 +99,7 @@ def run_one(kind: str, cld: Path, population: Path) -> dict:
         duck.to_pickle(RESULTS / "cld_duckdb.pkl")
         extra = {"results": len(duck)}
     seconds = time.perf_counter() - start
-    return {"kind": kind, "seconds": seconds, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}
+    return {"kind": kind, "seconds": seconds, "peak_mib": peak_mib(), **extra}
 
 
 def agreement() -> tuple[int, list[str]]:
@@ -127,7 +126,7 @@ def main(people: int = 250_000, rounds: int = 5) -> dict:
     RESULTS.mkdir(parents=True, exist_ok=True)
     data = RESULTS / f"cld_{people}"
     if not (data / "cld.csv").exists():
-        write(data, people, seed=2024)
+        write(data, people, seed=2024)  # chunk by chunk: this process stays small either way
     cld, population = data / "cld.csv", data / "population.csv"
     runs: dict[str, dict] = {}
     round_ratios = []

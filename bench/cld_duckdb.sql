@@ -87,28 +87,58 @@ FROM (SELECT *, max(ef) OVER (PARTITION BY pid ORDER BY s, ef ROWS BETWEEN UNBOU
       FROM users WHERE service_type = 'Short term support: ST-Max');
 CREATE OR REPLACE TABLE episode AS
 SELECT pid, k, min(s) AS cs, max(ef) AS ce, any_value(dob) AS dob, any_value(dod) AS dod,
-       arg_max(outcome, (ef, -coalesce(r.rank, 999))) AS outcome
+       arg_max(outcome, (ef, -coalesce(r.rank + CASE WHEN outcome LIKE 'Progress%' OR outcome LIKE 'Continuation%' THEN 100 ELSE 0 END, 999))) AS outcome
 FROM st LEFT JOIN outcome_rank r USING (outcome) GROUP BY pid, k;
 CREATE OR REPLACE TABLE sequel AS
 WITH svc AS (
-    SELECT x.pid, x.k, min(CASE WHEN component IN ('Short term residential care', 'Short term nursing care') THEN 5
-                               ELSE CASE service_type WHEN 'Long term support: Nursing care' THEN 1 WHEN 'Long term support: Residential care' THEN 2
+    -- by type (nursing 1 ... other short term 7, anything else 99), then a short-term residential/nursing component
+    SELECT x.pid, x.k, arg_min(CASE WHEN service_type = 'Short term support: Other short term'
+                                         AND component IN ('Short term residential care', 'Short term nursing care') THEN 5
+                                    ELSE CASE service_type WHEN 'Long term support: Nursing care' THEN 1 WHEN 'Long term support: Residential care' THEN 2
+                                         WHEN 'Long term support: Community' THEN 3 WHEN 'Long term support: Prison' THEN 4
+                                         WHEN 'Short term support: Ongoing low level' THEN 7 WHEN 'Short term support: Other short term' THEN 8
+                                         ELSE 99 END END,
+                               (CASE service_type WHEN 'Long term support: Nursing care' THEN 1 WHEN 'Long term support: Residential care' THEN 2
                                     WHEN 'Long term support: Community' THEN 3 WHEN 'Long term support: Prison' THEN 4
-                                    WHEN 'Short term support: Ongoing low level' THEN 7 WHEN 'Short term support: Other short term' THEN 8 ELSE 99 END END) AS best
-    FROM episode x JOIN users u ON u.pid = x.pid AND u.service_type <> 'Short term support: ST-Max'
-         AND ((u.s <= x.ce AND u.ef >= x.ce) OR (u.s > x.ce AND u.s <= x.ce + 7))
+                                    WHEN 'Short term support: Ongoing low level' THEN 6 WHEN 'Short term support: Other short term' THEN 7 ELSE 99 END,
+                                coalesce(component IN ('Short term residential care', 'Short term nursing care'), false) = false)) AS best
+    FROM episode x JOIN users u ON u.pid = x.pid
+         AND u.service_type IN ('Long term support: Nursing care', 'Long term support: Residential care', 'Long term support: Community',
+                                'Long term support: Prison', 'Short term support: Ongoing low level', 'Short term support: Other short term')
+         AND u.s >= x.cs AND u.ef > x.ce AND u.s <= x.ce + 7  -- began with or after the episode, still going after it
+    GROUP BY x.pid, x.k
+), win AS (
+    -- every other event of the person in the sequel window, with its outcome's rank (progress/continuation +100)
+    SELECT x.pid, x.k, o.event_type, o.outcome,
+           r.rank + CASE WHEN o.outcome LIKE 'Progress%' OR o.outcome LIKE 'Continuation%' THEN 100 ELSE 0 END AS rk
+    FROM episode x JOIN ev o ON o.pid = x.pid AND o.client_type = 'Service user'
+         AND NOT (o.event_type = 'Service' AND o.service_type = 'Short term support: ST-Max')
+         AND o.s >= x.cs AND o.ef > x.ce AND o.s <= x.ce + 7
+    LEFT JOIN outcome_rank r ON r.outcome = o.outcome
+), own AS (
+    SELECT x.pid, x.k, r.rank + CASE WHEN x.outcome LIKE 'Progress%' OR x.outcome LIKE 'Continuation%' THEN 100 ELSE 0 END AS rk
+    FROM episode x LEFT JOIN outcome_rank r ON r.outcome = x.outcome
+), later AS (
+    -- non-service events in the window, not "support ended as planned", where they or the episode say something usable
+    SELECT w.pid, w.k, min(w.rk) FILTER (WHERE w.rk < 100) AS rk
+    FROM win w JOIN own USING (pid, k)
+    WHERE w.event_type <> 'Service' AND coalesce(w.outcome, '') <> 'NFA: Support ended as planned' AND (w.rk < 100 OR own.rk < 100)
+    GROUP BY w.pid, w.k
+), inside AS (
+    -- the latest-ending assessment or review nested in the episode's last 14 days, with a usable outcome
+    SELECT x.pid, x.k, arg_max(rk, (o.ef, -rk)) AS rk
+    FROM episode x JOIN (SELECT o.*, r.rank + CASE WHEN o.outcome LIKE 'Progress%' OR o.outcome LIKE 'Continuation%' THEN 100 ELSE 0 END AS rk
+                         FROM ev o JOIN outcome_rank r ON r.outcome = o.outcome
+                         WHERE o.client_type = 'Service user' AND o.event_type IN ('Assessment', 'Review')) o
+         ON o.pid = x.pid AND o.s >= x.cs AND o.ef > x.cs AND o.ef <= x.ce AND datediff('day', o.ef, x.ce) < 14 AND o.rk < 100
     GROUP BY x.pid, x.k
 ), outs AS (
-    SELECT pid, k, arg_min(outcome, rk) AS outcome FROM (
-        SELECT x.pid, x.k, x.outcome, r.rank + CASE WHEN x.outcome LIKE 'Progress%' OR x.outcome LIKE 'Continuation%' THEN 100 ELSE 0 END AS rk
-        FROM episode x JOIN outcome_rank r USING (outcome)
-        UNION ALL
-        SELECT x.pid, x.k, o.outcome, r.rank + CASE WHEN o.outcome LIKE 'Progress%' OR o.outcome LIKE 'Continuation%' THEN 100 ELSE 0 END
-        FROM episode x JOIN ev o ON o.pid = x.pid AND o.event_type IN ('Request', 'Assessment', 'Review')
-             AND o.e >= x.cs AND o.e <= x.ce + 7 AND NOT (o.e > x.ce AND o.outcome = 'NFA: Support ended as planned')
-        JOIN outcome_rank r ON r.outcome = o.outcome) GROUP BY pid, k
+    SELECT x.pid, x.k, r.outcome FROM episode x JOIN own USING (pid, k) LEFT JOIN later l USING (pid, k) LEFT JOIN inside i USING (pid, k)
+    JOIN outcome_rank r ON r.rank = least(l.rk, i.rk,
+        CASE WHEN own.rk < 100 AND (l.pid IS NOT NULL OR NOT EXISTS (SELECT 1 FROM win w WHERE w.pid = x.pid AND w.k = x.k)) THEN own.rk END)
 ), kit AS (
-    SELECT DISTINCT x.pid, x.k FROM episode x JOIN users u ON u.pid = x.pid AND u.component = 'Equipment' AND u.s BETWEEN x.cs AND x.ce
+    SELECT DISTINCT x.pid, x.k FROM episode x JOIN users u ON u.pid = x.pid AND u.component = 'Equipment'
+         AND u.s >= x.cs AND u.ef > x.cs AND u.ef <= x.ce
 )
 SELECT x.*, CASE
     WHEN x.dod IS NOT NULL AND x.dod <= x.ce + 7 THEN 'Deceased'
@@ -121,6 +151,51 @@ SELECT x.*, CASE
     ELSE 'Unable to classify' END AS sequel,
     NOT EXISTS (SELECT 1 FROM lts l WHERE l.pid = x.pid AND l.s < x.cs AND l.ef > x.cs - 91) AS new_client
 FROM episode x LEFT JOIN svc USING (pid, k) LEFT JOIN outs USING (pid, k) LEFT JOIN kit USING (pid, k);
+
+-- 2E: an Unknown status is inferred from the person's latest service of any type in the period:
+-- latest end (open first), then type hierarchy, then a mappable component, then latest start;
+-- services tied on all four pool their type and mappable component, kept only when single
+CREATE OR REPLACE TABLE inferred AS
+SELECT period, pid,
+       CASE WHEN one_type IN ('Long term support: Nursing care', 'Long term support: Residential care') THEN false
+            WHEN one_component IN ('Shared Lives', 'Extra care housing', 'Community supported living') THEN true
+            WHEN one_type = 'Long term support: Community' AND one_component = 'Home support or domiciliary care' THEN true
+            ELSE false END AS settled
+FROM (
+    SELECT period, pid,
+           CASE WHEN count(DISTINCT kind) = 1 THEN min(kind) END AS one_type,
+           CASE WHEN count(DISTINCT mapped) = 1 THEN min(mapped) END AS one_component
+    FROM (
+        SELECT p.label AS period, v.pid, CASE WHEN h.position IS NOT NULL THEN v.service_type END AS kind,
+               CASE WHEN coalesce(v.component IN ('Shared Lives', 'Extra care housing', 'Community supported living',
+                                                  'Home support or domiciliary care'), false) THEN v.component END AS mapped,
+               rank() OVER (PARTITION BY p.label, v.pid
+                            ORDER BY v.ef DESC, coalesce(h.position, 99),
+                                     coalesce(v.component IN ('Shared Lives', 'Extra care housing', 'Community supported living',
+                                                              'Home support or domiciliary care'), false) DESC,
+                                     v.s DESC) AS place
+        FROM periods p
+        JOIN ev v ON v.event_type = 'Service' AND v.s <= p.pe AND v.ef >= p.ps
+        LEFT JOIN (VALUES ('Long term support: Nursing care', 1), ('Long term support: Residential care', 2),
+                          ('Long term support: Community', 3), ('Long term support: Prison', 4), ('Short term support: ST-Max', 5),
+                          ('Short term support: Ongoing low level', 6), ('Short term support: Other short term', 7)) h(service_type, position)
+               ON h.service_type = v.service_type
+        WHERE v.pid IN (SELECT pid FROM person WHERE accom = 'Unknown'))
+    WHERE place = 1 GROUP BY period, pid);
+
+-- 3D carers: direct support in the period, each carer once at their best mechanism (1 direct
+-- payment, 2 personal budget, 3 commissioned), aged 18+ or of unknown age at the period end
+CREATE OR REPLACE TABLE carer_best AS
+SELECT * FROM (
+    SELECT p.label AS period, c.pid, band(age(any_value(x.dob), p.pe)) AS b,
+           min(CASE WHEN c.mechanism = 'Direct payment' OR c.component = 'Direct payment' THEN 1
+                    WHEN c.mechanism = 'CASSR managed personal budget' THEN 2
+                    WHEN c.mechanism = 'CASSR commissioned support' THEN 3 END) AS best
+    FROM periods p JOIN ev c ON c.s <= p.pe AND c.ef >= p.ps JOIN person x USING (pid)
+    WHERE c.client_type IN ('Unpaid carer', 'Unpaid carer known by association')
+      AND c.service_type = 'Unpaid carer support: Direct to unpaid carer' AND (c.dod IS NULL OR c.dod >= p.ps)
+    GROUP BY p.label, p.pe, c.pid)
+WHERE best IS NOT NULL AND b IS DISTINCT FROM 'Under 18';
 
 CREATE OR REPLACE TABLE results AS
 -- 2A
@@ -144,21 +219,21 @@ SELECT period, CASE b WHEN '18-64' THEN '2B' ELSE '2C' END, b, count(*), NULL FR
                         AND o.ef >= a.s - 365)
     GROUP BY ALL) WHERE b IN ('18-64', '65+') GROUP BY ALL
 UNION ALL
--- 2E: latest long-term service in the period per person, status latest known or inferred
+-- 2E: latest long-term service in the period per person (for the age), status latest known or inferred
 SELECT period, '2E(2)', b, count(*) FILTER (WHERE settled), count(*) FROM (
     SELECT p.label AS period, band(age(x.dob, least(l.ef, p.pe))) AS b,
-           (x.accom IN (SELECT status FROM settled_status)) OR (x.accom = 'Unknown' AND (l.component IN ('Shared Lives', 'Extra care housing', 'Community supported living')
-               OR (l.service_type = 'Long term support: Community' AND l.component = 'Home support or domiciliary care'))) AS settled
+           (x.accom IN (SELECT status FROM settled_status)) OR (x.accom = 'Unknown' AND coalesce(i.settled, false)) AS settled
     FROM periods p JOIN lts l ON l.s <= p.pe AND l.ef >= p.ps JOIN person x USING (pid)
+    LEFT JOIN inferred i ON i.period = p.label AND i.pid = l.pid
     WHERE l.dod IS NULL OR l.dod >= p.ps
     QUALIFY row_number() OVER (PARTITION BY p.label, pid ORDER BY l.ef DESC, l.s DESC) = 1)
 WHERE b IN ('18-64', '65+') GROUP BY ALL
 UNION ALL
 SELECT period, '2E(1)', '18-64', count(*) FILTER (WHERE settled), count(*) FROM (
     SELECT p.label AS period, band(age(x.dob, least(l.ef, p.pe))) AS b, x.psr,
-           (x.accom IN (SELECT status FROM settled_status)) OR (x.accom = 'Unknown' AND (l.component IN ('Shared Lives', 'Extra care housing', 'Community supported living')
-               OR (l.service_type = 'Long term support: Community' AND l.component = 'Home support or domiciliary care'))) AS settled
+           (x.accom IN (SELECT status FROM settled_status)) OR (x.accom = 'Unknown' AND coalesce(i.settled, false)) AS settled
     FROM periods p JOIN lts l ON l.s <= p.pe AND l.ef >= p.ps JOIN person x USING (pid)
+    LEFT JOIN inferred i ON i.period = p.label AND i.pid = l.pid
     WHERE l.dod IS NULL OR l.dod >= p.ps
     QUALIFY row_number() OVER (PARTITION BY p.label, pid ORDER BY l.ef DESC, l.s DESC) = 1)
 WHERE b = '18-64' AND psr = 'Learning Disability Support' GROUP BY ALL
@@ -173,6 +248,13 @@ SELECT period, m, b, count(*) FILTER (WHERE CASE m WHEN '3D(1A)' THEN r IN (3, 4
         WHEN service_type = 'Long term support: Community' THEN 6 ELSE 9 END) AS r
     FROM periods p JOIN lts l ON l.s <= p.pe AND l.ef >= p.pe WHERE l.dod IS NULL OR l.dod >= p.pe GROUP BY p.label, p.pe, pid
 ) CROSS JOIN (VALUES ('3D(1A)'), ('3D(2A)')) t(m) WHERE r BETWEEN 3 AND 6 AND b IN ('18-64', '65+') GROUP BY ALL
+UNION ALL
+-- 3D carers (table carer_best above): by band, and in total with unknown ages
+SELECT period, m, b, count(*) FILTER (WHERE CASE m WHEN '3D(1B)' THEN best <= 2 ELSE best = 1 END), count(*)
+FROM carer_best CROSS JOIN (VALUES ('3D(1B)'), ('3D(2B)')) t(m) WHERE b IN ('18-64', '65+') GROUP BY ALL
+UNION ALL
+SELECT period, m, 'Total', count(*) FILTER (WHERE CASE m WHEN '3D(1B)' THEN best <= 2 ELSE best = 1 END), count(*)
+FROM carer_best CROSS JOIN (VALUES ('3D(1B)'), ('3D(2B)')) t(m) GROUP BY ALL
 UNION ALL
 -- 1E: learning disability, 18-64 at the period end, paid employment
 SELECT p.label, '1E', '18-64', count(DISTINCT pid) FILTER (WHERE x.employment LIKE 'Paid:%'), count(DISTINCT pid)

@@ -8,17 +8,35 @@ SPC lives in its own module: ``from s75xl.spc import spc``.
 15.8
 """
 
-from .assess import assess
-from .catalogue import Catalogue, Measure, default_catalogue, load_catalogue
-from .errors import S75Error
-from .intervals import Interval, confidence_interval
-from .rates import rate
-from .ratings import Thresholds, compare_ratings, overall_rating, rag
-from .rounding import is_half, round_half_away, round_publication
-from .suppression import POLICIES as SUPPRESSION_POLICIES, suppress
-from .targets import profiled_target
+from importlib import import_module
 
 __version__ = "0.1.0"
+
+# Each public name and the module it lives in. They are imported on first use (PEP 562), so
+# `s75xl --version`, `--help` and `rate` do not pay for pandas and scipy they never touch.
+_WHERE = {
+    "assess": "assess", "Catalogue": "catalogue", "Measure": "catalogue", "default_catalogue": "catalogue",
+    "load_catalogue": "catalogue", "S75Error": "errors", "Interval": "intervals",
+    "confidence_interval": "intervals", "rate": "rates", "Thresholds": "ratings",
+    "compare_ratings": "ratings", "overall_rating": "ratings", "rag": "ratings", "is_half": "rounding",
+    "round_half_away": "rounding", "round_publication": "rounding", "suppress": "suppression",
+    "profiled_target": "targets",
+}
+
+
+def __getattr__(name: str):
+    if name == "SUPPRESSION_POLICIES":
+        return import_module(".suppression", __name__).POLICIES
+    if name not in _WHERE:
+        raise AttributeError(f"module 's75xl' has no attribute {name!r}")
+    value = getattr(import_module("." + _WHERE[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_WHERE, "SUPPRESSION_POLICIES"])
+
 
 __all__ = [
     "Catalogue", "Interval", "Measure", "S75Error", "SUPPRESSION_POLICIES", "Thresholds", "__version__",

@@ -1,7 +1,7 @@
 """One call that adds targets, RAG, exceptions, direction of travel and SPC to a results table.
 
 >>> assessed = assess(results, targets)            # doctest: +SKIP
->>> assessed[["measure", "period_start", "value", "target", "rag", "exception", "exception_reasons"]]
+>>> assessed[["measure", "period_start", "value", "target", "rag", "exception", "exception_reasons"]]  # doctest: +SKIP
 
 Columns added: measure_name, polarity, target, target_profile, variance_pct (how far worse than
 target, in % of it; negative when better), rag, exception ("negative", "positive" or ""),
@@ -19,12 +19,12 @@ from .catalogue import Catalogue, default_catalogue
 from .errors import InputError, MeasureNotFoundError
 from .rates import rate
 from .rounding import round_half_away
-from .ratings import Thresholds, adverse_variance_pct, compare_to, consecutive_changes, exception_reasons, rag
-from .spc import assurance_type, spc, variation_icon
+from .many_series import Ordered, compare, polarity_signs, runs
+from .ratings import RED, Thresholds, adverse_variance_pct, rag
+from .spc_many import assurance, chart, check_options, icons
 from .tables import NO_EVENTS_NOTE, TableError, normalise_results, normalise_targets
 from .targets import MONTH_COLUMNS, financial_year_of, month_of_year, profiled_target
 
-SPC_DIRECTION = {"higher": "increase", "lower": "decrease", "none": "neutral"}
 
 
 def series_keys(table: pd.DataFrame) -> list[str]:
@@ -51,26 +51,27 @@ def _refuse_duplicates(table: pd.DataFrame) -> None:
 def _resolve_measures(results: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, dict]:
     """The table with canonical measure ids, names, polarity and decimals, and id -> Measure
     (None for a local measure given its own polarity). The mapping is returned beside the table,
-    not kept in DataFrame.attrs, which pandas deep-copies on every operation."""
-    ids, names, polarities, decimals = [], [], [], []
-    lookup: dict[str, tuple] = {}
-    for index, label in results["measure"].items():
-        if label not in lookup:
-            try:
-                m = catalogue.find(label)
-                lookup[label] = (m.id, m.name, m.polarity, m.decimals, m)
-            except MeasureNotFoundError as exc:
-                own = results.at[index, "polarity"] if "polarity" in results else None
-                if isinstance(own, str) and own.strip().lower() in ("higher", "lower", "none"):
-                    lookup[label] = (label, label, own.strip().lower(), 1, None)
-                else:
-                    source = results.attrs.get("source", "the results table")
-                    raise TableError(f"{source}, row {results.index.get_loc(index) + 2}, column 'measure': "
-                                     f"{exc} A local measure needs a 'polarity' column or a catalogue entry.") from None
-        ids.append(lookup[label][0]); names.append(lookup[label][1])
-        polarities.append(lookup[label][2]); decimals.append(lookup[label][3])
-    out = results.assign(measure=ids, measure_name=names, polarity=polarities, decimals=decimals)
-    return out, {v[0]: v[4] for v in lookup.values()}
+    not kept in DataFrame.attrs, which pandas deep-copies on every operation. Each distinct
+    label is looked up once."""
+    codes, labels = pd.factorize(results["measure"], use_na_sentinel=False)
+    _, first_rows = np.unique(codes, return_index=True)
+    found = []
+    for label, first in zip(labels, first_rows):
+        try:
+            m = catalogue.find(label)
+            found.append((m.id, m.name, m.polarity, m.decimals, m))
+        except MeasureNotFoundError as exc:
+            own = results["polarity"].iat[first] if "polarity" in results else None
+            if isinstance(own, str) and own.strip().lower() in ("higher", "lower", "none"):
+                found.append((label, label, own.strip().lower(), 1, None))
+            else:
+                source = results.attrs.get("source", "the results table")
+                raise TableError(f"{source}, row {first + 2}, column 'measure': "
+                                 f"{exc} A local measure needs a 'polarity' column or a catalogue entry.") from None
+    column = lambda k: np.array([f[k] for f in found], dtype=object)[codes]  # noqa: E731
+    out = results.assign(measure=column(0), measure_name=column(1), polarity=column(2),
+                         decimals=np.array([f[3] for f in found])[codes] if found else np.array([], dtype=int))
+    return out, {f[0]: f[4] for f in found}
 
 
 def _fill_values(results: pd.DataFrame, measures: dict) -> pd.DataFrame:
@@ -89,42 +90,83 @@ def _fill_values(results: pd.DataFrame, measures: dict) -> pd.DataFrame:
             empty = need[(results.loc[need, "numerator"] == 0) & (den == 0)]
             results.loc[empty, "note"] = NO_EVENTS_NOTE  # a period with nothing to count has no rate
             need = need.difference(empty)
-        for index in need:
-            try:
-                results.at[index, "value"] = rate(results.at[index, "numerator"],
-                                                  None if den is None else den[index], measure)
-            except InputError as exc:
-                source = results.attrs.get("source", "the results table")
-                raise TableError(f"{source}, row {results.index.get_loc(index) + 2}: {exc}") from None
+        try:  # the whole measure at once; if any row is refused, row by row to name the first
+            results.loc[need, "value"] = np.asarray(rate(results.loc[need, "numerator"].to_numpy(dtype=float),
+                                                         None if den is None else den[need].to_numpy(dtype=float), measure),
+                                                    dtype=float)
+        except InputError:
+            for index in need:
+                try:
+                    results.at[index, "value"] = rate(results.at[index, "numerator"],
+                                                      None if den is None else den[index], measure)
+                except InputError as exc:
+                    source = results.attrs.get("source", "the results table")
+                    raise TableError(f"{source}, row {results.index.get_loc(index) + 2}: {exc}") from None
     return results
 
 
 def _targets_for(results: pd.DataFrame, targets: pd.DataFrame | None, year_start_month: int,
                  measures: dict, catalogue: Catalogue) -> pd.DataFrame:
+    """Each row's profiled target: its area's target for the measure and financial year, else the
+    all-areas one (blank area). Each (target row, month) pair is profiled once."""
     results["target"] = np.nan
     results["target_profile"] = None
     results["tolerance_pct"] = np.nan
-    if targets is None:
+    if targets is None or results.empty:
         return results
     targets = targets.assign(measure=[_target_measure_id(t, measures, catalogue) for t in targets["measure"]])
-    table = {(r.area, r.measure, r.year_start): r for r in targets.itertuples()}
-    for index, row in results.iterrows():
-        year = financial_year_of(row["period_end"], year_start_month)
-        match = table.get((row["area"], row["measure"], year)) or table.get(("", row["measure"], year))
-        if match is None:
-            continue
-        shape = [getattr(match, c) for c in MONTH_COLUMNS]
+    keyed = targets[["area", "measure", "year_start"]].assign(row=np.arange(len(targets)))
+    keyed = keyed.drop_duplicates(["area", "measure", "year_start"], keep="last")  # a repeated key: the last row wins
+    end = results["period_end"]
+    year = np.where(end.dt.month >= year_start_month, end.dt.year, end.dt.year - 1)
+    month = ((end.dt.month - year_start_month) % 12 + 1).to_numpy()
+    wanted = pd.DataFrame({"area": results["area"].to_numpy(dtype=object), "measure": results["measure"].to_numpy(dtype=object),
+                           "year_start": year})
+    keyed = keyed.astype({"area": object, "measure": object, "year_start": wanted["year_start"].dtype})
+    own = wanted.merge(keyed, how="left", on=["area", "measure", "year_start"])["row"].to_numpy()
+    every = wanted.assign(area="").merge(keyed, how="left", on=["area", "measure", "year_start"])["row"].to_numpy()
+    rows = np.where(~np.isnan(own), own, np.where(~np.isnan(every), every, -1)).astype(np.int64)
+    matched = np.flatnonzero(rows >= 0)
+    if not matched.size:
+        return results
+    codes, distinct = pd.factorize(rows[matched] * 16 + month[matched])  # in order of first use, so the first bad target row is reported
+    values = _profiled(targets, distinct // 16, distinct % 16)
+    picked = rows[matched]
+    results.loc[matched, "target"] = np.asarray(values, dtype=float)[codes]
+    results.loc[matched, "target_profile"] = targets["profile"].to_numpy(dtype=object)[picked]
+    results.loc[matched, "tolerance_pct"] = targets["tolerance_pct"].to_numpy(dtype=float)[picked]
+    return results
+
+
+def _profiled(targets: pd.DataFrame, rows: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """targets.profiled_target for each (target row, month): the flat, linear, quarterly and
+    shapeless cumulative profiles in array arithmetic (the same operations, so the same figures),
+    every other case, and every case it would refuse, through profiled_target itself."""
+    profile = targets["profile"].to_numpy(dtype=object)[rows]
+    annual = targets["annual_target"].to_numpy(dtype=float)[rows]
+    baseline = targets["baseline"].to_numpy(dtype=float)[rows]
+    shapeless = targets[list(MONTH_COLUMNS)].isna().all(axis=1).to_numpy()[rows]
+    month = months.astype(float)
+    simple = shapeless & (np.isin(profile, ["flat", "cumulative"]) | (np.isin(profile, ["linear", "quarterly"])
+                                                                       & (~np.isnan(baseline) | np.isnan(annual))))
+    steps = np.where(profile == "linear", month / 12, np.ceil(month / 3) / 4)
+    with np.errstate(invalid="ignore"):
+        out = np.select([profile == "flat", profile == "cumulative"], [annual, annual * month / 12],
+                        baseline + (annual - baseline) * steps)
+    out = np.where(np.isnan(annual), np.nan, out)
+    records = None
+    for i in np.flatnonzero(~simple):
+        records = records or list(targets.itertuples())
+        target = records[rows[i]]
+        shape = [getattr(target, c) for c in MONTH_COLUMNS]
         has_shape = not all(pd.isna(v) for v in shape)
         try:
-            results.at[index, "target"] = profiled_target(
-                match.profile, match.annual_target, month_of_year(row["period_end"], year_start_month),
-                baseline=match.baseline, shape=shape if has_shape else None)
+            out[i] = profiled_target(target.profile, target.annual_target, int(months[i]), baseline=target.baseline,
+                                     shape=shape if has_shape else None)
         except InputError as exc:
             source = targets.attrs.get("source", "the targets table")
-            raise TableError(f"{source}, row {targets.index.get_loc(match.Index) + 2}: {exc}") from None
-        results.at[index, "target_profile"] = match.profile
-        results.at[index, "tolerance_pct"] = match.tolerance_pct
-    return results
+            raise TableError(f"{source}, row {targets.index.get_loc(target.Index) + 2}: {exc}") from None
+    return out
 
 
 def _target_measure_id(label: str, measures: dict, catalogue: Catalogue) -> str:
@@ -134,28 +176,89 @@ def _target_measure_id(label: str, measures: dict, catalogue: Catalogue) -> str:
         return label
 
 
-def _exceptions(results: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
-    kinds, reasons = [], []
-    results["direction"] = None
-    results["direction_last_year"] = None
-    for _, series in results.groupby(series_keys(results), sort=False, dropna=False):
-        series = series.sort_values("period_start")
-        polarity = series["polarity"].iloc[0]
-        runs = consecutive_changes(series["value"], polarity)
-        previous = series["value"].shift(1)
-        results.loc[series.index, "direction"] = compare_to(series["value"], previous, polarity, series["decimals"])
-        year_ago = series.set_index("period_start")["value"]
-        before = year_ago.reindex(series["period_start"] - pd.DateOffset(years=1)).to_numpy()
-        results.loc[series.index, "direction_last_year"] = compare_to(series["value"], before, polarity, series["decimals"])
-        results.loc[series.index, "change_run"] = runs
+def _ordered(results: pd.DataFrame) -> Ordered:
+    series = results.groupby(series_keys(results), sort=False, dropna=False).ngroup().to_numpy()
+    return Ordered(series, results["period_start"].to_numpy())
+
+
+def _series_day_keys(series: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
+    """One integer per (series, day): series x 2**32 + days since 1970 (dates are whole days)."""
+    days = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+    return series.astype(np.int64) * 2**32 + days
+
+
+def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered) -> pd.DataFrame:
+    """Direction of travel, consecutive runs and exceptions for every series at once (many_series)."""
+    value = ordered.take(results["value"].to_numpy(dtype=float))
+    sign = ordered.take(polarity_signs(results["polarity"]))
+    decimals = ordered.take(results["decimals"].to_numpy())
+    previous = ordered.previous(value)
+    run = ordered.back(runs(value, previous, sign))
+    results["direction"] = pd.Series(ordered.back(compare(value, previous, sign, decimals)), index=results.index, dtype=object)
+    starts = pd.DatetimeIndex(ordered.take(results["period_start"].to_numpy()))
+    here = _series_day_keys(ordered.series, starts)  # sorted: the rows are in series and date order
+    if (np.diff(here) == 0).any():
+        raise ValueError("cannot reindex on an axis with duplicate labels")  # as the per-series version did
+    wanted = _series_day_keys(ordered.series, starts - pd.DateOffset(years=1))
+    found = np.minimum(np.searchsorted(here, wanted), max(len(here) - 1, 0))
+    before = np.where((len(here) > 0) & (here[found] == wanted), value[found], np.nan)
+    results["direction_last_year"] = pd.Series(ordered.back(compare(value, before, sign, decimals)), index=results.index,
+                                               dtype=object)
+    kinds, reasons = _exception_words(results, run, thresholds)
+    return results.assign(exception=kinds.tolist(), exception_reasons=reasons.tolist())
+
+
+def _exception_words(results: pd.DataFrame, run: np.ndarray, thresholds: Thresholds) -> tuple[np.ndarray, np.ndarray]:
+    """ratings.exception_reasons for every row at once: the conditions as boolean columns, the
+    words as columns of text joined element-wise (numbers formatted once per distinct value)."""
+    variance = results["variance_pct"].to_numpy(dtype=float)
+    known = ~np.isnan(variance)
+    with np.errstate(invalid="ignore"):
+        off = (results["rag"].to_numpy(dtype=object) == RED) | (known & (variance >= thresholds.off_target_variance_pct))
+        beating = known & (-variance >= thresholds.beating_target_pct)
+    n = thresholds.consecutive_periods
+    worse, better = run <= -n, run >= n
+    budget = results["budget_flag"].to_numpy(dtype=object).astype(bool)
+    risk = results["risk_flag"].to_numpy(dtype=object).astype(bool)
+    negative = off | worse | budget | risk
+    positive = ~negative & (beating | better)
+    kinds = np.where(negative, "negative", np.where(positive, "positive", "")).astype(object)
     shown_value = _rounded(results["value"], results["decimals"])
     shown_target = _rounded(results["target"], results["decimals"])
-    for row, value, target in zip(results.itertuples(), shown_value, shown_target):
-        kind, text = exception_reasons(value, target, row.variance_pct, row.rag, row.change_run,
-                                       row.budget_flag, row.risk_flag, thresholds)
-        kinds.append(kind)
-        reasons.append(text)
-    return results.assign(exception=kinds, exception_reasons=reasons).drop(columns="change_run")
+    off_words = _words(off, lambda i: "off target: " + _formatted(shown_value[i], "g") + " against a target of "
+                       + _formatted(shown_target[i], "g") + " (" + _formatted(variance[i], ".1f") + "% worse)")
+    worse_words = _words(worse, lambda i: "deteriorated for " + _formatted(-run[i], "d") + " consecutive periods")
+    beating_words = _words(beating, lambda i: "beating target by " + _formatted(-variance[i], ".1f") + "%")
+    better_words = _words(better, lambda i: "improved for " + _formatted(run[i], "d") + " consecutive periods")
+    budget_words = np.where(budget, "adversely affecting the budget", "").astype(object)
+    risk_words = np.where(risk, "adversely affecting a corporate risk", "").astype(object)
+    negative_words = _joined([off_words, worse_words, budget_words, risk_words])
+    positive_words = _joined([beating_words, better_words])
+    reasons = np.where(negative, negative_words, np.where(positive, positive_words, "")).astype(object)
+    return kinds, reasons
+
+
+def _formatted(values: np.ndarray, spec: str) -> np.ndarray:
+    """format(v, spec) for each value, each distinct value formatted once."""
+    codes, distinct = pd.factorize(values)
+    texts = np.array([format(int(v) if spec == "d" else float(v), spec) for v in distinct] + [""], dtype=object)
+    return texts[codes]
+
+
+def _words(where: np.ndarray, build) -> np.ndarray:
+    out = np.full(len(where), "", dtype=object)
+    rows = np.flatnonzero(where)
+    if rows.size:
+        out[rows] = build(rows)
+    return out
+
+
+def _joined(columns: list[np.ndarray]) -> np.ndarray:
+    """The non-empty texts of each row joined by "; ", in column order."""
+    out = columns[0]
+    for words in columns[1:]:
+        out = np.where(words == "", out, np.where(out == "", words, out + "; " + words))
+    return out
 
 
 def _rounded(values: pd.Series, decimals: pd.Series) -> np.ndarray:
@@ -168,20 +271,35 @@ def _rounded(values: pd.Series, decimals: pd.Series) -> np.ndarray:
 
 
 def _spc_columns(results: pd.DataFrame, spc_options: dict) -> pd.DataFrame:
+    """Each row's variation icon (as if it were the latest point) and assurance against its own
+    target, every series charted at once (spc_many); series with fewer than two values get none."""
     results["spc_variation"] = None
     results["spc_assurance"] = None
-    for _, series in results.groupby(series_keys(results), sort=False, dropna=False):
-        series = series.dropna(subset=["value"])
-        if len(series) < 2:
-            continue
-        direction = SPC_DIRECTION[series["polarity"].iloc[0]]
-        chart = spc(series, value="value", date="period_start", improvement_direction=direction, **spc_options)
-        points = chart.points
-        results.loc[points.index, "spc_variation"] = [variation_icon(t, direction) for t in points["point_type"]]
-        results.loc[points.index, "spc_assurance"] = [
-            assurance_type(None if pd.isna(t) else t, lo, hi, direction)
-            for t, lo, hi in zip(series["target"], points["lpl"], points["upl"])]
+    present = results.index[results["value"].notna()]
+    if present.empty:
+        return results
+    part = results.loc[present]
+    ordered = _ordered(part)
+    counts = np.bincount(ordered.series)
+    charted = counts[ordered.series] >= 2
+    if not charted.any():
+        return results
+    options = check_options(spc_options)
+    rows = ordered.take(present.to_numpy())[charted]
+    direction = polarity_signs(part["polarity"])
+    direction = ordered.take(direction)[charted]
+    kind, lpl, upl = chart(ordered.take(part["value"].to_numpy(dtype=float))[charted], ordered.series[charted],
+                           ordered.take(part["period_start"].to_numpy())[charted], direction, options)
+    results.loc[rows, "spc_variation"] = icons(kind, direction)
+    results.loc[rows, "spc_assurance"] = assurance(ordered.take(part["target"].to_numpy(dtype=float))[charted],
+                                                   lpl, upl, direction)
     return results
+
+
+def _interval(table: pd.DataFrame) -> tuple:
+    if "ci_lower" in table and "ci_upper" in table:
+        return table["ci_lower"].to_numpy(dtype=float), table["ci_upper"].to_numpy(dtype=float)
+    return None, None
 
 
 def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
@@ -206,10 +324,10 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
     table["variance_pct"] = adverse_variance_pct(table["value"], table["target"], table["polarity"])
     table["rag"] = rag(table["value"], table["target"], table["polarity"], tolerance)
     for column in [c for c in table.columns if c.startswith("benchmark_")]:
-        table["vs_" + column.removeprefix("benchmark_")] = compare_to(
-            table["value"], table[column], table["polarity"], table["decimals"],
-            table.get("ci_lower"), table.get("ci_upper"))
-    table = _exceptions(table, thresholds)
+        table["vs_" + column.removeprefix("benchmark_")] = compare(
+            table["value"].to_numpy(dtype=float), table[column].to_numpy(dtype=float), polarity_signs(table["polarity"]),
+            table["decimals"].to_numpy(), *_interval(table))
+    table = _exceptions(table, thresholds, _ordered(table))
     if spc:
         table = _spc_columns(table, spc_options or {})
     else:

@@ -93,8 +93,21 @@ def _form_of(value) -> tuple[str, object]:
 
 
 def read_dates(values, column: str = "date") -> DateReading:
-    """Dates from a column of mixed cells; raises DateReadError at the first value that is not one."""
+    """Dates from a column of mixed cells; raises DateReadError at the first value that is not one.
+
+    Each distinct value is read once (a results table repeats its 13 period labels thousands of
+    times), in order of first appearance, so errors and notes name the same first values."""
     values = pd.Series(values)
+    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=False)
+    try:
+        reading = _read_distinct(pd.Series(distinct, dtype=object), column)
+    except DateReadError as exc:
+        raise DateReadError(int(np.argmax(codes == exc.position)), str(exc)) from None
+    dates = pd.Series(reading.dates.to_numpy()[codes], index=values.index, name=values.name)
+    return DateReading(dates.astype("datetime64[ns]"), reading.notes)
+
+
+def _read_distinct(values: pd.Series, column: str) -> DateReading:
     forms = [_form_of(v) for v in values.tolist()]
     year_last = [parts for form, parts in forms if form == "year_last"]
     day_first_only = any(int(a) > 12 and int(b) <= 12 for a, b, _ in year_last)

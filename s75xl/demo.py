@@ -4,8 +4,8 @@ Each row's numerator and denominator go through `rate`, `round_publication` and
 `confidence_interval` and are set beside the published result. Two kinds of row do not match,
 and the table says why rather than hiding them:
 
-- 2C(2): 299 delays give 3.5 per 100,000, the report prints 3.6 (shared/reference/ascof.md
-  section 4: a probable typo or a different numerator).
+- 2C(2): 299 delays give 3.5 per 100,000, the report prints 3.6 (a probable
+  typo or a different numerator; docs/measures.md).
 - The ASCS percentages (1B, 1I(1), 3A, 3D(1), 4A, 4B) are printed as whole percentages
   ("79.0%" for 10,269 / 12,951 = 79.3%): rounded to 0 places they all match.
 """
@@ -23,7 +23,7 @@ from .rates import rate
 from .rounding import round_half_away
 
 KNOWN_DISCREPANCIES = {"2C(2)": "2C(2): 299 / 12 / 720,945 x 100,000 = 3.5; the report prints 3.6 "
-                                "(probable typo; shared/reference/ascof.md section 4)."}
+                                "(probable typo; see docs/measures.md)."}
 WHOLE_PERCENT_ROWS = ("1B", "1I(1)", "3A", "3D(1)", "4A", "4B")
 
 

@@ -46,6 +46,14 @@ class Thresholds:
 VARIANCE_SIGNIFICANT_DIGITS = 12
 
 
+def polarity_sign(polarity) -> np.ndarray:
+    """+1 (higher is better), -1 (lower) or 0 for each polarity, in polarity's shape; each distinct
+    polarity looked up once (a region's table has three polarities and thousands of rows)."""
+    polarity = np.asarray(polarity, dtype=object)
+    codes, names = pd.factorize(polarity.ravel(), use_na_sentinel=False)
+    return np.array([POLARITY_SIGN.get(p, 0) for p in names] + [0], dtype=float)[codes].reshape(polarity.shape)
+
+
 def adverse_variance_pct(value, target, polarity) -> np.ndarray:
     """How far worse than target, in % of the target (negative when better); NaN without polarity.
 
@@ -54,7 +62,7 @@ def adverse_variance_pct(value, target, polarity) -> np.ndarray:
     """
     value = np.asarray(value, dtype=float)
     target = np.asarray(target, dtype=float)
-    sign = np.vectorize(lambda p: POLARITY_SIGN.get(p, 0), otypes=[float])(np.asarray(polarity, dtype=object))
+    sign = polarity_sign(polarity)
     with np.errstate(divide="ignore", invalid="ignore"):
         worse_by = (target - value) * sign
         pct = worse_by / np.abs(target) * 100

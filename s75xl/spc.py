@@ -274,7 +274,7 @@ def spc(data: pd.DataFrame, value: str = "y", date: str = "date", *, facet: str 
     >>> df = pd.DataFrame({"date": pd.date_range("2021-03-22", periods=18),
     ...                    "y": [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]})
     >>> r = spc(df)
-    >>> round(r.groups.upl[0], 2), r.points.point_type[4]
+    >>> float(round(r.groups.upl[0], 2)), r.points.point_type[4]
     (4.6, 'special_cause_improvement')
     """
     if improvement_direction not in DIRECTIONS:

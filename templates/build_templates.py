@@ -1,8 +1,8 @@
-"""Build the report templates in templates/, modelled on the councils' own (the seeds).
+"""Build the report templates in templates/, modelled on the councils' own published reports.
 
 Run ``python templates/build_templates.py`` after changing them. Each is a clean .xlsx with a
 title block, merged headings, number formats, fills, frozen panes, print set-up, conditional
-formatting and a chart, filled with the seed's published figures, and has a layout file beside
+formatting and a chart, filled with the report's published figures, and has a layout file beside
 it (written by hand, not here) that says how s75xl finds its measures and periods by label.
 A hidden sheet "s75xl styles" holds each value style with each RAG fill, so filling a template
 reuses those styles and never has to add to styles.xml.
@@ -21,6 +21,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from s75xl.xlsx.reproducible import make_reproducible
 
 HERE = Path(__file__).parent
 NHS_BLUE, PALE = "005EB8", "E8EDEE"
@@ -128,7 +130,7 @@ def vital_signs_dashboard(path: Path) -> None:
     ws = wb.active
     ws.title = "Dashboard"
     width = 3 + len(DASHBOARD_MONTHS)
-    _title(ws, "Adult Social Services Dashboard", "Vital signs, rolling 13 months (Norfolk, seed 002 section 3.3)", width)
+    _title(ws, "Adult Social Services Dashboard", "Vital signs, rolling 13 months (after Norfolk County Council, Adult Social Care Committee performance report, June 2017)", width)
     headings = ["Monthly", "Bigger or Smaller is better"] + [m.strftime("%b %y") for m in DASHBOARD_MONTHS] + ["Target"]
     _heading(ws, 4, headings, {1: 58, 2: 12, **{c: 9 for c in range(3, width + 1)}})
     row = 5
@@ -180,7 +182,7 @@ def top_level_figures(path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "Top Level Figures"
-    _title(ws, "Section 75 Report - Top Level Figures - CCC", "Cambridgeshire and Peterborough NHS FT, 2016/17 (seed 001 Appendix 2)", 12)
+    _title(ws, "Section 75 Report - Top Level Figures - CCC", "Cambridgeshire and Peterborough NHS Foundation Trust, 2016/17 annual report on the Council's delegated duties, Appendix 2", 12)
     quarters = ["Jun-16", "Sep-16", "Dec-16", "Mar-17"]
     _heading(ws, 4, ["ID", "Source", "Indicator", "Performance Measure", "Frequency", "Data Source", "Target", *quarters,
                      "Total/ average"], {1: 6, 2: 8, 3: 14, 4: 60, 5: 11, 6: 11, 7: 9, **{c: 9 for c in range(8, 13)}})
@@ -211,7 +213,7 @@ def havering_grid(path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "S75 Framework"
-    _title(ws, "Section 75 Partnership: quarterly performance pack", "LBH / NELFT framework (seed 000), 2024/25", 10)
+    _title(ws, "Section 75 Partnership: quarterly performance pack", "London Borough of Havering and NELFT Section 75 performance framework, 2024/25", 10)
     quarters = ["Q1 2024/25", "Q2 2024/25", "Q3 2024/25", "Q4 2024/25"]
     _heading(ws, 4, ["No.", "Headline", "Measure / Information", "Comments", *quarters, "Target", "RAG"],
              {1: 5, 2: 14, 3: 70, 4: 20, **{c: 11 for c in range(5, 11)}})
@@ -252,7 +254,7 @@ def ascof_summary(path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "ASCOF"
-    _title(ws, "Provisional ASCOF Results 2016/17", "Norfolk County Council (seed 002 section 5): result and comparators", 11)
+    _title(ws, "Provisional ASCOF Results 2016/17", "Norfolk County Council, Adult Social Care Committee performance report, June 2017, section 5: result and comparators", 11)
     _heading(ws, 4, ["Indicator Reference", "Indicator Name", "Good is", "Numerator", "Denominator", "Current Target",
                      "Result", "Previous year", "Family Group", "Eastern Region", "England"],
              {1: 11, 2: 60, 3: 8, **{c: 12 for c in range(4, 12)}})
@@ -287,7 +289,7 @@ def sla_targets(path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "SLA"
-    _title(ws, "SLA performance targets 2008-09", "Leicestershire Partnership NHS Trust: penalties for non-delivery (seed 003)", 7)
+    _title(ws, "SLA performance targets 2008-09", "Leicestershire Partnership NHS Trust, briefing on SLA targets, 2008: penalties for non-delivery", 7)
     _heading(ws, 4, ["Service", "Target", "Position at year end", "RAG", "Penalty for non-delivery (Counties)",
                      "Penalty for non-delivery (City)", "Risk"], {1: 40, 2: 40, 3: 16, 4: 8, 5: 16, 6: 16, 7: 36})
     measures = default_catalogue().select(framework="Leicestershire")
@@ -325,10 +327,11 @@ BUILDERS = {
 
 
 def build(folder: Path = HERE) -> list[Path]:
+    """Build every template into `folder`; the same source gives the same bytes."""
     out = []
     for name, builder in BUILDERS.items():
         builder(folder / name)
-        out.append(folder / name)
+        out.append(make_reproducible(folder / name))
     return out
 
 

@@ -128,7 +128,8 @@ EXPECTED = {  # (measure, breakdown): (numerator, denominator)
     ("2E(2)", "18-64"): (4, 7), ("2E(2)", "65+"): (4, 11), ("2E(2)", "Total"): (8, 18), ("2E(1)", "18-64"): (3, 4),
     ("3D(1A)", "18-64"): (1, 3), ("3D(1A)", "65+"): (2, 3), ("3D(1A)", "Total"): (3, 6),
     ("3D(2A)", "18-64"): (1, 3), ("3D(2A)", "65+"): (1, 3), ("3D(2A)", "Total"): (2, 6),
-    ("3D(1B)", "Total"): (2, 3), ("3D(2B)", "Total"): (1, 3),
+    ("3D(1B)", "18-64"): (2, 3), ("3D(1B)", "65+"): (0, 0), ("3D(1B)", "Total"): (2, 3),  # the carers are 51
+    ("3D(2B)", "18-64"): (1, 3), ("3D(2B)", "65+"): (0, 0), ("3D(2B)", "Total"): (1, 3),
     ("1E", "18-64"): (2, 4),
     ("S75-RES-OPEN-START", "All"): (2, None), ("S75-NUR-OPEN-START", "All"): (1, None),
     ("S75-RES-NEW", "All"): (6, None), ("S75-NUR-NEW", "All"): (1, None), ("S75-SUP-NEW", "All"): (1, None),
@@ -160,3 +161,63 @@ def release_1() -> pd.DataFrame:
     for column in ("Date of Birth", "Date of Death", "Event Start Date", "Event End Date"):
         frame[column] = pd.to_datetime(frame[column]).dt.strftime("%d/%m/%Y")
     return frame
+
+
+# --- generated edge cases for the independent SQL check ---------------------------------------
+def edge_cases(people: int = 300, seed: int = 7) -> pd.DataFrame:
+    """People built around the edges of the DHSC rules, to append to a generated extract so that
+    the DuckDB peer and the engine are compared where the rules bite (random, so no case is
+    chosen to suit either):
+
+    - an ST-Max episode with one or two services starting from 25 days before it to 9 days after
+      it, ending the day before, on or after its last day, or open; outcomes that succeed, fail
+      or say nothing;
+    - an Unknown accommodation status with one to four services of any type whose end and start
+      dates come from a few days, so ties on the same date are common;
+    - carers born around the 18th and 65th birthdays at the year end, some with no birth date.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    day = lambda n: (pd.Timestamp("2024-04-01") + pd.Timedelta(days=int(n))).strftime("%Y-%m-%d")  # noqa: E731
+    rows: list[dict] = []
+
+    def add(who, service_type, start, end, component, mechanism=V.COMMISSIONED, outcome=None):
+        rows.append({**who, "Event Type": "Service", "Event Start Date": day(start), "Event End Date": None if end is None else day(end),
+                     "Service Type": service_type, "Service Component": component, "Delivery Mechanism": mechanism,
+                     "Event Outcome": outcome})
+
+    kinds = [(V.ST_LOW, "Equipment"), (COM, "Home support or domiciliary care"), (V.ST_OTHER, "Short term residential care"),
+             (V.ST_OTHER, "Other short term support"), (RES, "Long term residential care"), (COM, "Community supported living"),
+             (V.ST_LOW, "Other short term support")]
+    outcomes = [INFO, "NFA: Support declined", "Progress to support planning or services", None]
+    for i in range(people):
+        who = {**person(9000 + i, day(-int(rng.integers(20 * 365, 90 * 365)))), "NHS Number": f"997{i:07d}"}
+        start = int(rng.integers(0, 330))
+        end = start + int(rng.integers(5, 30))
+        add(who, ST, start, end, "Reablement", outcome=outcomes[rng.integers(len(outcomes))])
+        for _ in range(int(rng.integers(1, 3))):
+            kind, component = kinds[rng.integers(len(kinds))]
+            begins = int(rng.choice([start - int(rng.integers(1, 26)), start, start + 1, end - 1, end, end + int(rng.integers(1, 10))]))
+            ends = rng.choice([None, end - 1, end, end + 1, end + 30])
+            ends = None if ends is None or ends < begins else int(ends)
+            add(who, kind, begins, ends, component)
+    types = [(V.LT_NURSING, "Long term nursing care"), (RES, "Long term residential care"), (COM, "Home support or domiciliary care"),
+             (COM, "Community supported living"), (COM, "Shared Lives"), (COM, "Extra care housing"), (COM, None), (COM, V.DP),
+             (V.LT_PRISON, None), (ST, "Reablement"), (ST, "Extra care housing"), (V.ST_LOW, "Equipment"), (V.ST_OTHER, None)]
+    for i in range(people):
+        who = {**person(12000 + i, day(-int(rng.integers(20 * 365, 90 * 365))), accommodation="Unknown"), "NHS Number": f"996{i:07d}"}
+        add(who, COM, -100, int(rng.choice([50, 200, 380])), "Home support or domiciliary care")  # in long-term support in the year
+        for _ in range(int(rng.integers(0, 4))):
+            kind, component = types[rng.integers(len(types))]
+            begins = int(rng.choice([-30, 100, 150]))
+            ends = rng.choice([None, 200, 200, 380])
+            add(who, kind, begins, None if ends is None else int(ends), component)
+    for i in range(people // 3):
+        age = int(rng.choice([17, 18, 64, 65, 40, 80]))
+        born = (pd.Timestamp("2025-03-31") - pd.DateOffset(years=age) + pd.Timedelta(days=int(rng.integers(-1, 2)))).strftime("%Y-%m-%d")
+        who = {**person(15000 + i, None if rng.random() < 0.1 else born, client_type=V.CARER), "NHS Number": f"995{i:07d}"}
+        for _ in range(int(rng.integers(1, 3))):
+            add(who, V.CARER_DIRECT, int(rng.integers(-60, 300)), int(rng.integers(310, 400)), "Support direct to unpaid carer",
+                rng.choice([V.DP, V.PB, V.COMMISSIONED, None]))
+    return pd.DataFrame(rows)

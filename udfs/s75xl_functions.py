@@ -1,6 +1,6 @@
 """s75xl worksheet functions: =ASCOF_RATE(), =ASCOF_CI(), =ASCOF_TARGET(), =ASCOF_RAG() and the rest.
 
-One module for both routes (shared/reference/xlwings.md sections 1 and 3):
+One module for every route (docs/worksheet-functions.md):
 
 - classic xlwings (desktop Excel on Windows, through the xlwings add-in): put this folder on the
   add-in's PYTHONPATH, set "UDF Modules" to ``s75xl_functions`` and press Import Functions.

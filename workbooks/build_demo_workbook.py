@@ -1,4 +1,4 @@
-"""Build workbooks/s75xl_functions_demo.xlsx: every worksheet function on the seeds' figures.
+"""Build workbooks/s75xl_functions_demo.xlsx: every worksheet function on published figures.
 
 Run ``python workbooks/build_demo_workbook.py`` after changing the functions. The workbook has
 an "About" sheet explaining each function in plain English, a "Functions" sheet with one worked
@@ -16,6 +16,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from s75xl.xlsx.reproducible import make_reproducible
 
 HERE = Path(__file__).parent
 OUT = HERE / "s75xl_functions_demo.xlsx"
@@ -62,7 +64,7 @@ EXAMPLES = [
     ("ASCOF_REASON", [3, 0, "1E"], "=ASCOF_REASON({0},{1},{2})", "1E: the denominator is zero, so there is no rate.",
      "The reason behind the error above"),
     ("ASCOF_CI", [80, 507180, "2A(1)"], "=ASCOF_CI({0},{1},{2})", 12.506974095747223,
-     "Byar's 95% interval 12.5 to 19.6 (shared/reference/ascof.md section 6); the upper limit spills right"),
+     "Byar's 95% interval 12.5 to 19.6 (see docs/spc-and-intervals.md); the upper limit spills right"),
     ("ASCOF_TARGET", ["2B(1)", 90, 84, dt.datetime(2016, 9, 30)], "=ASCOF_TARGET({0},{1},{2},{3})", 87.0,
      "Linear profile from 84 to 90: September is month 6 of 12"),
     ("ASCOF_RAG", [19.3, 16.5, "2A(1)"], "=ASCOF_RAG({0},{1},{2})", "Red",
@@ -144,7 +146,7 @@ def build(path: Path = OUT) -> Path:
     tables["E31"] = "=S75_RATING(A31:A36,B31:B36,C31:C36)"
     tables.freeze_panes = "A2"
     wb.save(path)
-    return path
+    return make_reproducible(path)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .accommodation import settled_by_service
 from .common import (OLDER, UNDER_18, UNKNOWN_AGE, WORKING_AGE, band_codes, by_band, day, first_of_group, last_of_group, people_in,
                      people_of)
 from .episodes import ST_RES_NURSING
@@ -94,11 +95,12 @@ def ascof_2e(prep: Prepared, period: Period) -> list[dict]:
 
     DHSC: long-term nursing, residential, community or prison services overlapping the period,
     alive at its start; accommodation = the person's latest known status; an unknown status is
-    inferred from the component of their latest long-term service (Shared Lives, extra care,
-    supported living, home support: settled; community with no component: not settled); age at
-    the end of that service, capped at the period end. Part 1 is primary support reason learning
-    disability aged 18-64; part 2 all reasons. NHSE ("nhse"): no prison; status from the latest
-    event start; no inference from the component.
+    inferred from their latest service of any type in the period, short-term included
+    (accommodation.py: Shared Lives, extra care, supported living, or long-term community home
+    support count as settled; a short-term latest service leaves the status unknown, not
+    settled); age at the end of their latest long-term service, capped at the period end. Part 1
+    is primary support reason learning disability aged 18-64; part 2 all reasons. NHSE ("nhse"):
+    no prison; status from the latest event start; no inference from services.
     """
     lts = prep.long_term
     first, last = _days(period)
@@ -110,10 +112,7 @@ def ascof_2e(prep: Prepared, period: Period) -> list[dict]:
     status = (prep.accommodation_by_start if prep.method == "nhse" else prep.latest["accommodation"])[person]
     settled = prep.isin(status, "accommodation_status", SETTLED)
     if prep.method != "nhse":
-        component = lts.service_component[latest]
-        inferred = prep.isin(component, "service_component", ("Shared Lives", "Extra care housing", "Community supported living")) | \
-            ((lts.service_type[latest] == prep.code("service_type", LT_COMMUNITY)) &
-             (component == prep.code("service_component", "Home support or domiciliary care")))
+        inferred = settled_by_service(prep.accommodation_inference, first, last, prep.n_people)[person]
         settled |= (status == prep.code("accommodation_status", "Unknown")) & inferred
     bands = band_codes(lts.age(np.minimum(lts.end[latest], last), latest))
     adult = bands != UNDER_18
@@ -133,7 +132,9 @@ def ascof_3d(prep: Prepared, period: Period) -> list[dict]:
     setting is community; 1A counts direct payments and council-managed personal budgets, 2A
     direct payments only. Carers (parts 1B, 2B): unpaid carers with an event in the period, each
     at their best support category; the denominator is direct payment, personal budget and
-    commissioned support only.
+    commissioned support only; by age at the period end, 18-64 and 65+, under-18s left out and
+    unknown ages in the total only (Create_ASCOF_3D_2425_Onwards.sql, the carers' ROLLUP by age
+    band; NHS England's 2023-24 code bands them the same way, so "nhse" does not differ here).
     """
     first, last = _days(period)
     s = prep.settings
@@ -145,10 +146,10 @@ def ascof_3d(prep: Prepared, period: Period) -> list[dict]:
     bands, rank = bands[community], rank[community]
     rows = _rows("3D(1A)", by_band(bands, rank <= 4)) + _rows("3D(2A)", by_band(bands, rank == 3))  # 3 DP, 4 PB
     carers = prep.carer_support
-    best = carers.category[first_of_group(carers.person, carers.overlapping(first, last) & carers.alive_on(first))]
-    return rows + [
-        {"measure": "3D(1B)", "breakdown": "Total", "numerator": int((best <= 2).sum()), "denominator": len(best)},
-        {"measure": "3D(2B)", "breakdown": "Total", "numerator": int((best == 1).sum()), "denominator": len(best)}]
+    chosen = first_of_group(carers.person, carers.overlapping(first, last) & carers.alive_on(first))
+    best, bands = carers.category[chosen], band_codes(prep.person_births.age(last, carers.person[chosen]))
+    best, bands = best[bands != UNDER_18], bands[bands != UNDER_18]
+    return rows + _rows("3D(1B)", by_band(bands, best <= 2)) + _rows("3D(2B)", by_band(bands, best == 1))
 
 
 # ------------------------------------------------------------------------------------------- 1E

@@ -4,14 +4,16 @@ Steps, by DHSC's 2024-25 method unless ``method="nhse"``:
 
 1. a person's ST-Max services are joined into one episode when one starts within 7 days (NHSE:
    1 day) of the latest end so far;
-2. an episode's outcome is that of its latest-ending service (the best-ranked outcome on a tie);
+2. an episode's outcome is that of its latest-ending service (the best-ranked outcome on a tie,
+   "no further action" before "progress" by DHSC's ranking);
 3. the episode is a new client's if no long-term service started before it and was open or
    ended within 91 days before it (DHSC's code uses 91 though its comment says 365);
 4. its sequel, the first of: died within 7 days (NHSE: 3) of the end; admitted to hospital; the
-   highest-ranked service open at the end or starting within 7 days after it; the best outcome
-   of a request, assessment or review ending during the episode or within 7 days after it (an
-   outcome to progress or continue ranks below every "no further action"); equipment started
-   during the episode (ongoing low-level support); otherwise unable to classify.
+   highest-ranked service that started on or after the episode's start and is still going after
+   its end or starts within 7 days after it (NHSE: starts on or after the end, within 3 days;
+   `_follows_episode`); an outcome of the episode or of events near its end, and then
+   equipment nested in it (ongoing low-level support), as episode_outcomes.py says; otherwise
+   unable to classify.
 """
 
 from __future__ import annotations
@@ -22,34 +24,22 @@ import numpy as np
 import pandas as pd
 
 from .common import UNKNOWN_AGE, first_of_group, group_starts, last_of_group, people_in, running_max, sort_order
+from .episode_outcomes import (NO_RANK, PROGRESS_PENALTY, best, nested_equipment, outcome_ranks, pairs_by_person,
+                               settling_outcome_rank)
 from .vocab import LT_COMMUNITY, LT_NURSING, LT_PRISON, LT_RESIDENTIAL, ST_LOW, ST_MAX, ST_OTHER
 
 if TYPE_CHECKING:
     from .prepared import Prepared, Rows
 
 ST_RES_NURSING = "Short term support: Residential or Nursing care"
-# The service hierarchy for a sequel (cld.md 3.1 step 3): LTS001 order. Where the relabelled
-# short-term residential/nursing care sits is not stated; we put it after prison [ours].
-SEQUEL_SERVICES = (LT_NURSING, LT_RESIDENTIAL, LT_COMMUNITY, LT_PRISON, ST_RES_NURSING, ST_MAX, ST_LOW, ST_OTHER)
+# The service hierarchy for a sequel (cld.md 3.1 step 3; DHSC's #REF_Service_Type and
+# #Ranked_Services in Create_ASCOF_2A_2425_Onwards.sql): by service type in LTS001 order, and
+# within one type a short-term residential or nursing component first. Only "other short term"
+# support with such a component is relabelled ST_RES_NURSING, and it keeps the rank of its type
+# (below ongoing low-level support), as DHSC's code does.
+SEQUEL_HIERARCHY = (LT_NURSING, LT_RESIDENTIAL, LT_COMMUNITY, LT_PRISON, ST_MAX, ST_LOW, ST_OTHER)
+SEQUEL_SERVICES = (*SEQUEL_HIERARCHY, ST_RES_NURSING)  # the labels a service sequel can have
 OTHER_SERVICE = "Other service"  # a service type outside that hierarchy: no 2A outcome
-PROGRESS_PENALTY = 100  # NFA outcomes beat "progress / continuation" ones (cld.md 3.1 step 4)
-NO_RANK = 10_000
-
-
-def pairs_by_person(left_person: np.ndarray, right: Rows) -> tuple[np.ndarray, np.ndarray]:
-    """Every (left, right) pair of positions with the same person; `right` sorted by person."""
-    low = np.searchsorted(right.person, left_person, "left")
-    counts = np.searchsorted(right.person, left_person, "right") - low
-    left = np.repeat(np.arange(len(left_person)), counts)
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    return left, np.repeat(low, counts) + offsets
-
-
-def best(n: int, groups: np.ndarray, ranks: np.ndarray) -> np.ndarray:
-    """The lowest rank per group 0..n-1 (NO_RANK where a group has none)."""
-    out = np.full(n, NO_RANK, np.int64)
-    np.minimum.at(out, groups, ranks)
-    return out
 
 
 def short_term_episodes(prep: Prepared) -> dict[str, np.ndarray]:
@@ -70,7 +60,10 @@ def short_term_episodes(prep: Prepared) -> dict[str, np.ndarray]:
     with_birth = first_of_group(episode, prep.births.known[st.positions])
     e["age"][episode[with_birth]] = prep.births.age(e["end"][episode[with_birth]], st.positions[with_birth])
 
-    outcome_rank = np.where(st.event_outcome >= 0, st.event_outcome + 1, NO_RANK)
+    # ties on the latest end go to the best outcome; DHSC ranks with its "progress" penalty
+    # (#REF_Event_Outcome_Hierarchy_UTC), so "no further action" beats "progress" there
+    outcome_rank = outcome_ranks(prep, st.event_outcome) if prep.method != "nhse" else \
+        np.where(st.event_outcome >= 0, st.event_outcome + 1, NO_RANK)
     by_end = sort_order([episode, st.end, -outcome_rank])
     final = by_end[last_of_group(episode[by_end], np.ones(len(st), bool))]
     e["outcome"] = st.event_outcome[final]
@@ -109,48 +102,51 @@ def _sequels(prep: Prepared, e: dict[str, np.ndarray], window: int) -> pd.Catego
 
     services = _sequel_services(prep, theirs)
     left, right = pairs_by_person(e["person"], services)
-    end = e["end"][left]
-    follows = ((services.start[right] <= end) & (services.end[right] >= end)) | \
-              ((services.start[right] > end) & (services.start[right] <= end + window))
+    follows = _follows_episode(prep.method, e["start"][left], e["end"][left], services.start[right], services.end[right], window)
+    if prep.method != "nhse":  # DHSC: a service type outside the hierarchy is no sequel; step 4 looks further
+        follows &= services.rank < OTHER_RANK
     rank = best(n, left[follows], services.rank[right[follows]])
-    settle(rank < NO_RANK, service_label + np.minimum(rank, len(SEQUEL_SERVICES)))
+    settle(rank < NO_RANK, service_label + _SEQUEL_LABEL[np.minimum(rank, OTHER_RANK)])
 
-    others = prep.where(theirs & prep.isin(prep.column("event_type"), "event_type", ("Request", "Assessment", "Review")),
-                        [prep.column("person")])
-    left, right = pairs_by_person(e["person"], others)
-    other_end, other_outcome = others.end[right], others.event_outcome[right]
-    planned_end = prep.code("event_outcome", "NFA: Support ended as planned")
-    near = (other_end >= e["start"][left]) & (other_end <= e["end"][left] + window) & (other_outcome >= 0) & \
-        ~((other_end > e["end"][left]) & (other_outcome == planned_end))
-    own = np.flatnonzero(e["outcome"] >= 0)
-    rank = best(n, np.r_[left[near], own], _outcome_ranks(prep, np.r_[other_outcome[near], e["outcome"][own]]))
+    rank = settling_outcome_rank(prep, e, theirs, window)
     settle(rank < NO_RANK, outcome_label + (rank - 1) % PROGRESS_PENALTY)
-
-    equipment = prep.equipment  # sorted by person; the pairs find only episode people's rows
-    left, right = pairs_by_person(e["person"], equipment)
-    nested = np.zeros(n, bool)
-    nested[left[(equipment.start[right] >= e["start"][left]) & (equipment.start[right] <= e["end"][left])]] = True
-    settle(nested, labels.index(ST_LOW))
+    settle(nested_equipment(prep, e), labels.index(ST_LOW))
     categories = pd.Index(labels).unique()  # an outcome could share a service's name
     return pd.Categorical.from_codes(categories.get_indexer(labels)[sequel], categories=categories)
 
 
-def _outcome_ranks(prep: Prepared, codes: np.ndarray) -> np.ndarray:
-    categories = prep.events["event_outcome"].cat.categories
-    progress = np.asarray(categories.str.startswith(("Progress", "Continuation")))
-    return codes + 1 + progress[codes] * PROGRESS_PENALTY
+def _follows_episode(method: str, first: np.ndarray, last: np.ndarray, start: np.ndarray, end: np.ndarray,
+                     window: int) -> np.ndarray:
+    """Whether a service (start, end) is what followed an episode (first, last day): step 3.
+
+    DHSC (Create_ASCOF_2A_2425_Onwards.sql, the sequel-window query): the service starts on or
+    after the episode's first day, is still going after its last day (it ends later, or is
+    open), and starts no more than 7 days after that last day. Equipment already in place
+    before the episode began is therefore not its sequel, and nor is a service that ends on
+    the episode's last day. NHSE (ASCOF 2A replication code, the sequel chronology): a service
+    starting on or after the episode's last day, within its 3-day window; one that began during
+    the episode is not a sequel there either.
+    """
+    if method == "nhse":
+        return (start >= last) & (start <= last + window)
+    return (start >= first) & (end > last) & (start <= last + window)
 
 
 def _sequel_services(prep: Prepared, theirs: np.ndarray) -> Rows:
-    """Service-user services other than ST-Max, by person, with their rank in SEQUEL_SERVICES
-    (short-term residential or nursing components relabelled; other types rank last)."""
+    """Service-user services other than ST-Max, by person, with their rank: twice the type's
+    place in SEQUEL_HIERARCHY, plus one unless the component is short-term residential or
+    nursing care (other types rank last)."""
     service_type = prep.column("service_type")
     rows = prep.where(theirs & prep.is_user_service & (service_type != prep.code("service_type", ST_MAX)), [prep.column("person")])
-    rank = np.full(len(rows), len(SEQUEL_SERVICES))
-    for position, kind in enumerate(SEQUEL_SERVICES):
-        if kind != ST_RES_NURSING:
-            rank[rows.service_type == prep.code("service_type", kind)] = position
+    place = np.full(len(rows), len(SEQUEL_HIERARCHY))
+    for position, kind in enumerate(SEQUEL_HIERARCHY):
+        place[rows.service_type == prep.code("service_type", kind)] = position
     short_res = prep.isin(rows.service_component, "service_component", ("Short term residential care", "Short term nursing care"))
-    rank[short_res] = SEQUEL_SERVICES.index(ST_RES_NURSING)
-    rows.rank = rank
+    rows.rank = 2 * place + ~short_res
     return rows
+
+
+OTHER_RANK = 2 * len(SEQUEL_HIERARCHY)  # the rank of a service type outside the hierarchy
+# a sequel service's rank -> its label's place in SEQUEL_SERVICES (len: OTHER_SERVICE)
+_SEQUEL_LABEL = np.array([SEQUEL_SERVICES.index(ST_RES_NURSING if (kind == ST_OTHER and not plain) else kind)
+                          for kind in SEQUEL_HIERARCHY for plain in (False, True)] + [len(SEQUEL_SERVICES)] * 2)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .accommodation import inference_rows
 from .common import NEVER, OPEN, Births, band_codes, days_of, earlier_max, group_starts, latest_known, sort_order
 from .episodes import short_term_episodes
 from .vocab import (CARER, CARER_BY_ASSOCIATION, CARER_DIRECT, COMMISSIONED, DP, LD_PSR, LONG_TERM, LT_COMMUNITY, LT_NURSING,
@@ -113,8 +114,7 @@ class Prepared:
         thread is still working out waits for it."""
         names = ["episodes", "latest", "employment", "settings", "first_review", "admissions", "carer_support",
                  "placements", "home_support", "equipment", "person_births", "users"]
-        if self.method == "nhse":
-            names.append("accommodation_by_start")
+        names.append("accommodation_by_start" if self.method == "nhse" else "accommodation_inference")
         return [lambda name=name: getattr(self, name) for name in names]
 
     # ------------------------------------------------------------------------------ columns
@@ -197,6 +197,12 @@ class Prepared:
                             self._by_start(), self.n_people)["value"]
 
     @fact
+    def accommodation_inference(self) -> Rows:
+        """The services of people whose latest status is unknown, for DHSC's 2E inference
+        (accommodation.py)."""
+        return inference_rows(self, self.latest["accommodation"] == self.code("accommodation_status", "Unknown"))
+
+    @fact
     def employment(self) -> np.ndarray:
         """Per person, the latest known employment status by event start. Only 1E uses it, for
         people whose support reason is learning disability, so only their rows are sorted;
@@ -275,7 +281,12 @@ class Prepared:
         payment), 2 (personal budget) and 3 (commissioned), sorted by person then category. Only
         these three count towards 3D(1B)/(2B): a carer whose best category is 4 to 6 (other direct
         support, support involving the cared-for person, assessment or information only) is in
-        neither numerator nor denominator, so those rows are not kept."""
+        neither numerator nor denominator, so those rows are not kept.
+
+        A deliberate difference [ours]: DHSC's code (Create_ASCOF_3D_2425_Onwards.sql) tests
+        "Service_Component NOT LIKE 'Direct payment'" for the personal-budget and commissioned
+        categories, which is unknown (so false) when the component is blank, dropping such a
+        carer from the denominator altogether; s75xl counts them by their delivery mechanism."""
         carer = self.isin(self.column("client_type"), "client_type", (CARER, CARER_BY_ASSOCIATION))
         direct = carer & (self.column("service_type") == self.code("service_type", CARER_DIRECT))
         mechanism = np.where(self.column("service_component") == self.code("service_component", "Direct payment"),

@@ -16,7 +16,8 @@ from ..xlsx.styles import Styles
 from ..xlsx.workbook import set_full_calc_on_load, sheet_parts
 from ..catalogue import default_catalogue
 from ..errors import S75Error
-from .layout import Layout, find, read_template
+from ..xlsx.values import sheet_values
+from .layout import Layout, _sheet, find, is_percent_format
 from .linked import with_linked_measures
 from .plan import CellWrite, FillReport, plan
 
@@ -54,6 +55,21 @@ def apply_writes(package: Package, writes: list[CellWrite], *, rag_fill: bool = 
     return formulas
 
 
+def read_layout_sheet(package: Package, layout: Layout) -> tuple[dict[str, list[list]], set[str]]:
+    """The layout's sheet as rows of values (every other sheet name maps to an empty list, as
+    `layout.read_template` gives them) and its cells formatted as percentages; no other sheet is
+    inflated or parsed (`s75xl/xlsx/values.py`)."""
+    import warnings
+
+    parts = sheet_parts(package)
+    grid: dict[str, list[list]] = {name: [] for name in parts}
+    wanted = _sheet(layout, list(parts))
+    with warnings.catch_warnings():  # openpyxl's parser only reads here: the parts it cannot model are not lost
+        warnings.simplefilter("ignore", UserWarning)
+        grid[wanted], formats = sheet_values(package, parts[wanted])
+    return grid, {ref for ref, code in formats.items() if is_percent_format(code)}
+
+
 def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame | None = None,
          layout: str | Path | None = None, out: str | Path, in_place: bool = False, strict: bool = False) -> FillReport:
     """Write the results (assessed against the targets, if given) into the council's template.
@@ -68,7 +84,7 @@ def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame |
                             "option, which keeps a backup.")
     package = Package.open(template)
     chosen = Layout.load(layout or default_layout(template))
-    grid, percent_cells = read_template(template, chosen)
+    grid, percent_cells = read_layout_sheet(package, chosen)
     found = find(chosen, grid)
     results = with_linked_measures(results, default_catalogue(), set(found.measure_rows))
     assessed = assess(results, targets, spc=any(c.startswith("spc_") for c in chosen.columns))

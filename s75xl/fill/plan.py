@@ -178,12 +178,15 @@ def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list],
         columns, heading_writes = _rolling(layout, found, data, grid)
         writes += heading_writes
         report.window = [f"{pd.Timestamp(y, m, 1):%b %Y}" for (y, m) in sorted(columns)]
-    by_measure = {m: part for m, part in data.sort_values("period_end").groupby("measure", sort=False)}
+    by_measure: dict[str, list[dict]] = {}  # plain records: pandas per measure cost more than the rest of fill
+    used = ["measure", "month", "value", "rag", "target", "numerator", "denominator", *found.columns]
+    for record in data.sort_values("period_end")[[c for c in dict.fromkeys(used) if c in data]].to_dict("records"):
+        by_measure.setdefault(record["measure"], []).append(record)
     for measure, row in found.measure_rows.items():
         counts_row = _counts_row(layout, found, grid, row)
-        mine = by_measure.get(measure, data.iloc[0:0])
-        by_month = dict(zip(mine["month"], mine.to_dict("records")))  # sorted by period end: the last wins
-        if mine.empty or (columns and not set(by_month) & set(columns)):
+        mine = by_measure.get(measure, [])
+        by_month = {r["month"]: r for r in mine}  # sorted by period end: the last wins
+        if not mine or (columns and not set(by_month) & set(columns)):
             (report.only_other_periods if measure in with_data else report.in_template_without_data).append(measure)
             continue
         report.measures_filled.append(measure)
@@ -201,12 +204,12 @@ def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list],
                 if counts_row:
                     writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{counts_row}",
                                             _old_value(grid, found, counts_row, month)))
-        latest = mine.iloc[-1].to_dict()
-        with_target = mine.dropna(subset=["target"]) if "target" in mine else mine.iloc[0:0]
+        latest = mine[-1]
+        with_target = [r for r in mine if not pd.isna(r["target"])] if "target" in data else []
         for name, col in found.columns.items():
-            if name not in WRITABLE or name not in mine:
+            if name not in WRITABLE or name not in data:
                 continue
-            source = with_target.iloc[-1].to_dict() if name in ("target", "rag") and not with_target.empty else latest
+            source = with_target[-1] if name in ("target", "rag") and with_target else latest
             value = source[name]
             if value is None or (not isinstance(value, str) and pd.isna(value)):
                 continue  # nothing to say: what the council typed there stays

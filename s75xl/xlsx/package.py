@@ -2,21 +2,27 @@
 
 openpyxl's load-and-save loses parts of circulated templates (shapes, x14 conditional formats,
 sparklines, slicers, printer settings, the ribbon of an add-in; shared/reference/xlwings.md 5),
-so s75xl never round-trips a user's template through it. Parts are kept in their original order
-with their original compression, and every part we do not change is written from the original
-bytes. The output is written to a temporary file beside the target and renamed over it, so a run
-killed half way never leaves a damaged file.
+so s75xl never round-trips a user's template through it. Parts are kept in their original order.
+
+Opening reads only the zip's directory; a part is inflated only when something asks for it (the
+workbook, its relationships, the one sheet being filled). Saving copies every unchanged part as
+its original compressed bytes, local header and all (`s75xl/xlsx/zipcopy.py`), so a template's
+big data sheets are never inflated and deflated again; only the parts that changed are
+compressed. The output is written to a temporary file beside the target and renamed over it, so
+a run killed half way never leaves a damaged file.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+import zlib
 from pathlib import Path
 
 from ..errors import S75Error
+from .zipcopy import ZipCopyError, write_zip
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted (password-protected) OOXML and old .xls files
 
@@ -25,13 +31,16 @@ class TemplateError(S75Error):
     """A template file that cannot be used."""
 
 
-@dataclass
 class Package:
-    path: Path
-    parts: dict[str, bytes]
-    infos: dict[str, zipfile.ZipInfo]
-    changed: set[str] = field(default_factory=set)
-    removed: set[str] = field(default_factory=set)
+    """The parts of one template file, read on demand; `write_part`/`remove_part` record changes."""
+
+    def __init__(self, path: Path, infos: dict[str, zipfile.ZipInfo], comment: bytes = b""):
+        self.path = path
+        self.infos = infos
+        self.comment = comment
+        self.changed: dict[str, bytes] = {}
+        self.removed: set[str] = set()
+        self._read: dict[str, bytes] = {}
 
     @classmethod
     def open(cls, path: str | Path) -> "Package":
@@ -42,7 +51,8 @@ class Package:
         if lock.exists():
             raise TemplateError(f"The template {path} is open in Excel (there is a lock file {lock.name} beside it); "
                                 "close it and try again.")
-        head = path.read_bytes()[:8]
+        with path.open("rb") as handle:
+            head = handle.read(8)
         if head == OLE_MAGIC:
             raise TemplateError(f"The template {path} is password-protected or an old .xls file; "
                                 "save an unprotected .xlsx or .xlsm copy.")
@@ -51,24 +61,39 @@ class Package:
         try:
             with zipfile.ZipFile(path) as archive:
                 infos = {info.filename: info for info in archive.infolist()}
-                parts = {name: archive.read(name) for name in infos}
+                comment = archive.comment
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise TemplateError(f"The template {path} is damaged ({exc}).") from None
-        if "xl/workbook.xml" not in parts:
+        if "xl/workbook.xml" not in infos:
             raise TemplateError(f"The template {path} is a zip file but not an Excel workbook (no xl/workbook.xml).")
-        return cls(path, parts, infos)
+        return cls(path, infos, comment)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.infos and name not in self.removed
 
     def read(self, name: str) -> bytes:
-        return self.parts[name]
+        """The part's bytes (as changed, if it was); inflated from the file the first time only."""
+        if name in self.changed:
+            return self.changed[name]
+        if name not in self:
+            raise KeyError(name)
+        if name not in self._read:
+            try:
+                with zipfile.ZipFile(self.path) as archive:
+                    self._read[name] = archive.read(self.infos[name])
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:  # bad CRC, corrupt or truncated data
+                raise TemplateError(f"The template {self.path} is damaged ({exc}).") from None
+        return self._read[name]
 
     def write_part(self, name: str, data: bytes) -> None:
-        if self.parts.get(name) != data:
-            self.parts[name] = data
-            self.changed.add(name)
+        if name not in self.infos:
+            raise KeyError(f"{name} is not a part of {self.path}; s75xl only changes existing parts.")
+        if self.read(name) != data:
+            self.changed[name] = data
 
     def remove_part(self, name: str) -> None:
-        if name in self.parts:
-            del self.parts[name]
+        if name in self:
+            self.changed.pop(name, None)
             self.removed.add(name)
 
     def save(self, target: str | Path) -> Path:
@@ -76,15 +101,13 @@ class Package:
         target = Path(target)
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(handle)
+        entries = [(info, self.changed.get(name)) for name, info in self.infos.items() if name not in self.removed]
         try:
-            with zipfile.ZipFile(temporary, "w") as archive:
-                for name, info in self.infos.items():
-                    if name not in self.parts:
-                        continue
-                    clone = zipfile.ZipInfo(name, date_time=info.date_time)
-                    clone.compress_type = info.compress_type
-                    clone.external_attr = info.external_attr
-                    archive.writestr(clone, self.parts[name])
+            try:
+                write_zip(self.path, temporary, entries, self.comment)
+            except ZipCopyError as exc:
+                raise TemplateError(f"The template {self.path} is damaged ({exc}).") from None
+            shutil.copymode(self.path, temporary)  # the template's permissions, not mkstemp's owner-only 0600
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

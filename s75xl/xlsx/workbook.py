@@ -47,7 +47,7 @@ def set_full_calc_on_load(package: Package) -> None:
         xml = re.sub(r"(</sheets>(?:\s*<definedNames>.*?</definedNames>)?)", r'\1<calcPr fullCalcOnLoad="1"/>', xml,
                      count=1, flags=re.S)
     package.write_part("xl/workbook.xml", xml.encode("utf-8"))
-    if "xl/calcChain.xml" in package.parts:
+    if "xl/calcChain.xml" in package:
         package.remove_part("xl/calcChain.xml")
         rels = package.read("xl/_rels/workbook.xml.rels").decode("utf-8")
         rels = re.sub(r"<Relationship\b[^>]*Target=\"/?(?:xl/)?calcChain\.xml\"[^>]*/>", "", rels)
