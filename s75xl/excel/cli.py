@@ -36,9 +36,10 @@ def addin() -> None:
               "(default: the shipped sources).")
 @click.option("--out", type=click.Path(dir_okay=False), help="The .xlam to write (default: workbooks/s75xl.xlam in a "
               "checkout, ./s75xl.xlam for an installed s75xl).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--sync-xlwings", is_flag=True, help="First regenerate vba/xlwings.bas and vba/Dictionary.cls from "
               "the installed xlwings (after changing the xlwings version).")
-def build_command(sources, out, sync_xlwings) -> None:
+def build_command(sources, out, sync_xlwings, quiet) -> None:
     """Build the add-in from its text sources; the same sources always give the same bytes.
 
     Example: s75xl addin build --out s75xl.xlam
@@ -48,17 +49,20 @@ def build_command(sources, out, sync_xlwings) -> None:
     folder = Path(sources) if sources else _sources()
     if sync_xlwings:
         for path in sync(folder):
-            click.echo(f"Regenerated {path} from xlwings.")
+            if not quiet:
+                click.echo(f"Regenerated {path} from xlwings.")
     target = build(folder, Path(out) if out else _build_target())
-    click.echo(f"Built {target} ({target.stat().st_size:,} bytes).")
+    if not quiet:
+        click.echo(f"Built {target} ({target.stat().st_size:,} bytes).")
 
 
 @addin.command(name="check")
 @click.option("--xlam", type=click.Path(dir_okay=False), help="The add-in to check (default: the shipped one).")
 @click.option("--sources", type=click.Path(file_okay=False), help="Its text sources (default: the shipped ones).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--libreoffice/--no-libreoffice", default=None,
               help="Also read it with LibreOffice's VBA importer (default: when soffice is installed).")
-def check_command(xlam, sources, libreoffice) -> None:
+def check_command(xlam, sources, libreoffice, quiet) -> None:
     """Read the add-in back and check it against its sources; exit 1 if any check fails.
 
     Example: s75xl addin check --libreoffice
@@ -69,16 +73,18 @@ def check_command(xlam, sources, libreoffice) -> None:
         libreoffice = shutil.which("soffice") is not None
     checks = verify(Path(xlam) if xlam else _addin(), Path(sources) if sources else _sources(), libreoffice=libreoffice)
     for check in checks:
-        click.echo(check.line())
+        if not quiet or not check.ok:
+            click.echo(check.line())
     failed = [c for c in checks if not c.ok]
     if failed:
         raise S75Error(f"{len(failed)} of {len(checks)} add-in checks failed.")
 
 
 @addin.command(name="install")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--dir", "folder", type=click.Path(file_okay=False),
               help="Copy the add-in here instead of Excel's start-up folder (for a trusted network folder).")
-def install_command(folder) -> None:
+def install_command(folder, quiet) -> None:
     """Install the add-in for this user: Excel's start-up folder and ~/.s75xl/s75xl.conf.
 
     On Windows and macOS it builds the add-in for the xlwings installed here (its module names the
@@ -97,7 +103,7 @@ def install_command(folder) -> None:
 
     target = installing.plan(sys.platform)
     if target is None:
-        click.echo("\n".join(installing.steps(_addin())))
+        click.echo("\n".join(installing.steps(_addin())))  # the steps are the point, even with --quiet
         return
     if folder:
         target = replace(target, startup=Path(folder))
@@ -105,5 +111,7 @@ def install_command(folder) -> None:
         sources = Path(shutil.copytree(_sources(), Path(work) / "addin"))
         sync_xlwings(sources)
         built = build(sources, Path(work) / installing.ADDIN_NAME)
-        click.echo(f"Built the add-in for xlwings {xlwings.__version__}.")
-        click.echo("\n".join(installing.install(built, target)))
+        lines = installing.install(built, target)
+        if not quiet:
+            click.echo(f"Built the add-in for xlwings {xlwings.__version__}.")
+            click.echo("\n".join(lines))
