@@ -432,3 +432,5 @@ from .pack.cli import pack_command  # noqa: E402
 cli.add_command(pack_command)
 from .finance.cli import budget as budget_group  # noqa: E402
 cli.add_command(budget_group)
+from .excel.cli import addin as _addin_group  # noqa: E402  (the S75 ribbon add-in: s75xl addin ...)
+cli.add_command(_addin_group)

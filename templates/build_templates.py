@@ -11,9 +11,14 @@ reuses those styles and never has to add to styles.xml.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
-from openpyxl import Workbook
+# openpyxl writes different (equally valid) XML when lxml is installed; the plain writer keeps
+# every rebuild byte-identical whichever packages the machine has.
+os.environ["OPENPYXL_LXML"] = "False"
+
+from openpyxl import Workbook  # noqa: E402
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule

@@ -11,9 +11,14 @@ the worksheet functions and checks it against the "expected" column.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
-from openpyxl import Workbook
+# openpyxl writes different (equally valid) XML when lxml is installed; the plain writer keeps
+# every rebuild byte-identical whichever packages the machine has.
+os.environ["OPENPYXL_LXML"] = "False"
+
+from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 

@@ -55,14 +55,20 @@ def apply_to_book(book, writes: list[CellWrite], *, rag_fill: bool = True) -> No
             target.color = "#" + RAG_COLOURS[write.rag][2:]
 
 
-def fill_book(book, results: pd.DataFrame, layout: str | Layout, *, targets: pd.DataFrame | None = None) -> FillReport:
-    """Fill an open xlwings Book with the results, finding everything by the layout's labels."""
+def plan_book(book, results: pd.DataFrame, layout: str | Layout, *, targets: pd.DataFrame | None = None,
+              grid: dict[str, list[list]] | None = None) -> tuple[list[CellWrite], FillReport]:
+    """The cell writes that fill an open xlwings Book with the results (nothing is written yet)."""
     chosen = layout if isinstance(layout, Layout) else Layout.load(layout)
-    grid = book_grid(book, chosen)
+    grid = grid if grid is not None else book_grid(book, chosen)
     found = find(chosen, grid)
     results = with_linked_measures(results, default_catalogue(), set(found.measure_rows))
     assessed = assess(results, targets, spc=any(c.startswith("spc_") for c in chosen.columns))
-    writes, report = plan(assessed, chosen, found, grid[found.sheet], book_percent_cells(book, found))
+    return plan(assessed, chosen, found, grid[found.sheet], book_percent_cells(book, found))
+
+
+def fill_book(book, results: pd.DataFrame, layout: str | Layout, *, targets: pd.DataFrame | None = None) -> FillReport:
+    """Fill an open xlwings Book with the results, finding everything by the layout's labels."""
+    writes, report = plan_book(book, results, layout, targets=targets)
     apply_to_book(book, writes)
     return report
 
