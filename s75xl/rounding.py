@@ -29,8 +29,6 @@ def snap_significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np
     return out
 
 
-_snap = snap_significant
-
 
 def round_half_away(values, decimals: int = 1):
     """Round to `decimals` places, halves away from zero, as Excel's ROUND.
@@ -43,7 +41,7 @@ def round_half_away(values, decimals: int = 1):
     """
     array, shape = to_float_array(values, "value")
     scale = 10.0**decimals
-    scaled = _snap(array * scale)
+    scaled = snap_significant(array * scale)
     rounded = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5) / scale
     return restore_shape(rounded, shape)
 
@@ -55,7 +53,7 @@ def is_half(values, decimals: int = 1):
     half-to-even (pandas, the SALT outputs) give different published figures.
     """
     array, shape = to_float_array(values, "value")
-    scaled = np.abs(_snap(array * 10.0**decimals))
+    scaled = np.abs(snap_significant(array * 10.0**decimals))
     with np.errstate(invalid="ignore"):
         result = (scaled - np.floor(scaled)) == 0.5
     return restore_shape(result, shape)

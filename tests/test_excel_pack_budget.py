@@ -3,7 +3,6 @@ installed; until then each button says what is missing, tested in test_excel_mac
 
 from __future__ import annotations
 
-import importlib.util
 
 import pytest
 from openpyxl import load_workbook
@@ -12,17 +11,12 @@ from s75xl.cli import main
 from tests.test_excel_macros import DASHBOARD, RESULTS, TARGETS, alerts, settings_sheet, writes
 from tests.test_excel_remote import payload, run
 
-needs_pack = pytest.mark.skipif(importlib.util.find_spec("s75xl.pack") is None,
-                                reason="the board pack (s75xl.pack) is not in this checkout yet")
-
-
 def workbook_cells(path):
     book = load_workbook(path)
     return {(ws.title, c.coordinate): c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
             if c.value is not None}
 
 
-@needs_pack
 def test_build_pack_writes_the_pack_the_pack_command_writes(tmp_path):
     body = payload(DASHBOARD, settings_sheet(results=RESULTS, targets=TARGETS, period="2017-03",
                                              pack_folder=tmp_path / "macro"))
@@ -38,14 +32,9 @@ def test_build_pack_writes_the_pack_the_pack_command_writes(tmp_path):
             assert workbook_cells(tmp_path / "macro" / name) == workbook_cells(tmp_path / "cli" / name), name
 
 
-@needs_pack
 def test_build_pack_without_a_pack_folder_says_so_and_writes_nothing(tmp_path):
     actions = run("s75_build_pack", payload(DASHBOARD, settings_sheet(results=RESULTS)))
     assert writes(actions) == [] and alerts(actions)[0].startswith("Build pack needs the pack folder setting")
-
-
-needs_finance = pytest.mark.skipif(importlib.util.find_spec("s75xl.finance") is None,
-                                   reason="the budget tables (s75xl.finance) are not in this checkout yet")
 
 
 def _budget_case(tmp_path):
@@ -61,7 +50,6 @@ def _budget_case(tmp_path):
     return template, body, tmp_path / "cli.xlsx"
 
 
-@needs_finance
 def test_refresh_budget_writes_the_cells_and_table_sizes_budget_refresh_writes(tmp_path):
     from tests.test_excel_remote import cell_values, sheet_names
 
@@ -96,7 +84,6 @@ def test_refresh_budget_writes_the_cells_and_table_sizes_budget_refresh_writes(t
                                                                            a["column_count"])), r
 
 
-@needs_finance
 def test_refresh_budget_without_a_ledger_says_so_and_writes_nothing(tmp_path):
     template, body, _ = _budget_case(tmp_path)
     body["sheets"] = [s for s in body["sheets"] if s["name"] != "S75 Settings"]

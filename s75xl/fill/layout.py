@@ -296,23 +296,6 @@ def read_template(path: str | Path, layout: Layout | None = None) -> tuple[dict[
         book.close()
 
 
-def read_template_grid(path: str | Path, layout: Layout) -> tuple[dict[str, list[list]], set[str]]:
-    """`read_template`, with whatever openpyxl or defusedxml raise for a damaged or hostile file
-    turned into one sentence (the zip limits were already checked when the package was opened)."""
-    from ..safety.zipguard import xml_refusal
-    from ..xlsx.package import TemplateError
-
-    try:
-        return read_template(path, layout)
-    except S75Error:
-        raise
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
-        refusal = xml_refusal(exc, path)
-        if refusal is not None:
-            raise refusal from None
-        raise TemplateError(f"The template {path} is damaged or not a workbook s75xl can read ({type(exc).__name__}).") from None
-
-
 def month_heading_like(example, year: int, month: int):
     """A heading for (year, month) written the way `example` is: a date, "Mar 16", "Mar-16", "March 2017"."""
     if isinstance(example, (dt.datetime, dt.date)):

@@ -87,17 +87,6 @@ def _headline(results: pd.DataFrame) -> pd.DataFrame:
     return results[parts.isin(HEADLINE_BREAKDOWNS) | single]
 
 
-def _period_length_ok(frame: pd.DataFrame, kind: str) -> pd.Series:
-    days = (frame["period_end"] - frame["period_start"]).dt.days + 1
-    if kind == "month":
-        return days <= 31
-    if kind == "quarter":
-        return days.between(85, 95)
-    if kind == "year":
-        return days >= 360
-    return pd.Series(True, index=frame.index)
-
-
 def _span(labels: list[str]) -> str:
     if len(labels) <= 4:
         return "; ".join(labels)
@@ -154,7 +143,7 @@ def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list],
     report.template_periods = _template_period_labels(layout, found)
     with_data = set(data["measure"])
     if layout.periods != "none":
-        data = data[_period_length_ok(data, layout.periods)]
+        data = data[data["period_kind"] == layout.periods]  # the kind tables.period_kinds gave each row
     data = data.assign(month=list(zip(data["period_end"].dt.year, data["period_end"].dt.month)))
     percent_measures = _percent_measures(data)
 
