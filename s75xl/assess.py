@@ -23,7 +23,7 @@ from .many_series import Ordered, compare, polarity_signs, runs
 from .ratings import RED, Thresholds, adverse_variance_pct, rag
 from .spc_many import assurance, chart, check_options, icons
 from .spc_options import SPCOptions
-from .tables import NO_EVENTS_NOTE, TableError, normalise_results, normalise_targets
+from .tables import NO_EVENTS_NOTE, TableError, blank_for_missing, normalise_results, normalise_targets
 from .targets import MONTH_COLUMNS, financial_year_of, month_of_year, profiled_target
 
 
@@ -78,7 +78,7 @@ def _resolve_measures(results: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.D
 def _fill_values(results: pd.DataFrame, measures: dict) -> pd.DataFrame:
     if "value" not in results:
         results["value"] = np.nan
-    results["note"] = results["note"].fillna("").astype(str) if "note" in results else ""
+    results["note"] = blank_for_missing(results["note"]) if "note" in results else ""
     if "numerator" not in results:
         return results
     for measure_id, part in results.groupby("measure", sort=False):

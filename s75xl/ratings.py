@@ -200,7 +200,7 @@ def compare_ratings(table: pd.DataFrame, before: str, after: str, item: str = "i
     """
     ratings = table[[item, before, after]].copy()
     for column in (before, after):
-        ratings[column] = ratings[column].fillna("").astype(str).str.strip().str.upper().str[:1]
+        ratings[column] = ratings[column].astype(object).where(ratings[column].notna(), "").astype(str).str.strip().str.upper().str[:1]
     rank_before = ratings[before].map(WORKPLAN_RANK)
     rank_after = ratings[after].map(WORKPLAN_RANK)
     ratings["now_red"] = ratings[after] == "R"

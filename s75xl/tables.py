@@ -145,6 +145,12 @@ def _numbers_where_numeric(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def blank_for_missing(column: pd.Series) -> pd.Series:
+    """The column as text, "" where a value is missing: what ``.fillna("").astype(str)`` gave
+    before pandas began to warn about filling a float column (an empty one) with text."""
+    return column.astype(object).where(column.notna(), "").astype(str)
+
+
 def _where(frame: pd.DataFrame, index, column: str) -> str:
     source = frame.attrs.get("source", "the table")
     row = frame.index.get_loc(index) + 2
@@ -158,6 +164,8 @@ LARGEST = 1e15  # Excel keeps 15 significant digits; a figure beyond this is a m
 
 def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
     raw = frame[column]
+    if raw.dtype in (np.float64, np.int64):  # numbers already (a CSV's numeric columns are read as these)
+        return _checked_size(frame, raw.copy(), column)
     written = raw.astype(str).str.strip()
     commas = raw.map(lambda v: isinstance(v, str) and "," in v) & ~written.str.match(_DECIMAL_COMMA)
     if commas.any():
@@ -169,6 +177,10 @@ def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
     bad = numbers.isna() & text.ne("") & ~text.isin(["/", "-", "nan"])
     if bad.any():
         raise TableError(f"{_where(frame, bad.idxmax(), column)}: not a number.")
+    return _checked_size(frame, numbers, column)
+
+
+def _checked_size(frame: pd.DataFrame, numbers: pd.Series, column: str) -> pd.Series:
     huge = numbers.abs() > LARGEST
     if huge.any():
         raise TableError(f"{_where(frame, huge.idxmax(), column)}: {'infinite' if np.isinf(numbers[huge.idxmax()]) else 'too large'} "
@@ -188,7 +200,7 @@ def normalise_results(frame: pd.DataFrame) -> pd.DataFrame:
         raise TableError(f"{frame.attrs.get('source', 'The results table')}: needs a 'value' or 'numerator' column.")
     if "area" not in out:
         out["area"] = ""
-    out["area"] = out["area"].fillna("").astype(str).str.strip()
+    out["area"] = blank_for_missing(out["area"]).str.strip()
     blank = out["measure"].isna() | (out["measure"].astype(str).str.strip() == "")
     if blank.any():
         raise TableError(f"{_where(frame, blank.idxmax(), 'measure')}: the measure is blank.")
@@ -209,7 +221,7 @@ def normalise_results(frame: pd.DataFrame) -> pd.DataFrame:
     for column in [c for c in out.columns if c.startswith("benchmark_")]:
         out[column] = _numeric(frame, column)
     for column in ("budget_flag", "risk_flag"):
-        out[column] = (out[column].fillna("").astype(str).str.strip().str.lower().isin(TRUE_WORDS)
+        out[column] = (blank_for_missing(out[column]).str.strip().str.lower().isin(TRUE_WORDS)
                        if column in out else False)
     for column in ("numerator", "denominator"):
         if column in out and (out[column] < 0).any():
@@ -261,7 +273,7 @@ def normalise_targets(frame: pd.DataFrame) -> pd.DataFrame:
             raise TableError(f"{frame.attrs.get('source', 'The targets table')}: the column {column!r} is missing.")
     if "area" not in out:
         out["area"] = ""
-    out["area"] = out["area"].fillna("").astype(str).str.strip()
+    out["area"] = blank_for_missing(out["area"]).str.strip()
     out["measure"] = out["measure"].astype(str).str.strip()
     starts = []
     for index, year in out["year"].items():
