@@ -183,8 +183,19 @@ def _target_measure_id(label: str, measures: dict, catalogue: Catalogue) -> str:
 
 
 def _ordered(results: pd.DataFrame) -> Ordered:
-    series = results.groupby(series_keys(results), sort=False, dropna=False).ngroup().to_numpy()
+    """The rows in series and date order (many_series.Ordered); a series is numbered by its keys'
+    codes, one key column at a time (what groupby(...).ngroup() numbers, in another order)."""
+    series = np.zeros(len(results), dtype=np.int64)
+    for key in series_keys(results):
+        codes, distinct = pd.factorize(results[key], use_na_sentinel=False)
+        series = pd.factorize(series * len(distinct) + codes)[0]
     return Ordered(series, results["period_start"].to_numpy())
+
+
+def _has_duplicates(ordered: Ordered) -> bool:
+    """Whether two rows of one series start on the same date (the rows are in series, date order)."""
+    starts = ordered.dates
+    return bool((~ordered.start[1:] & (starts[1:] == starts[:-1])).any())
 
 
 def _series_day_keys(series: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
@@ -276,29 +287,26 @@ def _rounded(values: pd.Series, decimals: pd.Series) -> np.ndarray:
     return out
 
 
-def _spc_columns(results: pd.DataFrame, spc_options: dict) -> pd.DataFrame:
+def _spc_columns(results: pd.DataFrame, spc_options: dict, ordered: Ordered, sign: np.ndarray) -> pd.DataFrame:
     """Each row's variation icon (as if it were the latest point) and assurance against its own
     target, every series charted at once (spc_many); series with fewer than two values get none."""
-    results["spc_variation"] = None
-    results["spc_assurance"] = None
-    present = results.index[results["value"].notna()]
-    if present.empty:
-        return results
-    part = results.loc[present]
-    ordered = _ordered(part)
-    counts = np.bincount(ordered.series)
-    charted = counts[ordered.series] >= 2
-    if not charted.any():
-        return results
-    options = check_options(spc_options)
-    rows = ordered.take(present.to_numpy())[charted]
-    direction = polarity_signs(part["polarity"])
-    direction = ordered.take(direction)[charted]
-    kind, lpl, upl = chart(ordered.take(part["value"].to_numpy(dtype=float))[charted], ordered.series[charted],
-                           ordered.take(part["period_start"].to_numpy())[charted], direction, options)
-    results.loc[rows, "spc_variation"] = icons(kind, direction)
-    results.loc[rows, "spc_assurance"] = assurance(ordered.take(part["target"].to_numpy(dtype=float))[charted],
-                                                   lpl, upl, direction)
+    variation = np.full(len(results), None, dtype=object)
+    assured = np.full(len(results), None, dtype=object)
+    value = ordered.take(results["value"].to_numpy(dtype=float))
+    present = ~np.isnan(value)  # missing values are left out of the charts
+    series = ordered.series[present]
+    charted = np.bincount(series)[series] >= 2 if series.size else series.astype(bool)
+    if charted.any():
+        options = check_options(spc_options)
+        rows = ordered.order[present][charted]
+        direction = ordered.take(sign)[present][charted]
+        kind, lpl, upl = chart(value[present][charted], series[charted], ordered.dates[present][charted],
+                               direction, options)
+        variation[rows] = icons(kind, direction)
+        assured[rows] = assurance(ordered.take(results["target"].to_numpy(dtype=float))[present][charted], lpl, upl,
+                                  direction)
+    results["spc_variation"] = pd.Series(variation, index=results.index, dtype=object)
+    results["spc_assurance"] = pd.Series(assured, index=results.index, dtype=object)
     return results
 
 
@@ -323,7 +331,9 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
     normalised = normalised.reset_index(drop=True)  # rows are addressed by position from here on
     normalised.attrs = attrs
     table, measures = _resolve_measures(normalised, catalogue)
-    _refuse_duplicates(table)
+    ordered = _ordered(table)
+    if _has_duplicates(ordered):
+        _refuse_duplicates(table)  # names the rows
     table = _fill_values(table, measures)
     table = _targets_for(table, None if targets is None else normalise_targets(targets), year_start_month, measures, catalogue)
     tolerance = table["tolerance_pct"].fillna(thresholds.amber_tolerance_pct)
@@ -333,9 +343,9 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
         table["vs_" + column.removeprefix("benchmark_")] = compare(
             table["value"].to_numpy(dtype=float), table[column].to_numpy(dtype=float), polarity_signs(table["polarity"]),
             table["decimals"].to_numpy(), *_interval(table))
-    table = _exceptions(table, thresholds, _ordered(table))
+    table = _exceptions(table, thresholds, ordered)
     if spc:
-        table = _spc_columns(table, SPCOptions.coerce(spc_options))
+        table = _spc_columns(table, SPCOptions.coerce(spc_options), ordered, polarity_signs(table["polarity"]))
     else:
         table["spc_variation"] = None
         table["spc_assurance"] = None

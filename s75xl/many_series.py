@@ -8,7 +8,7 @@ operations over the whole array that respect the stretches' edges:
 - `Ordered`: the sort, where each series starts, and each row's previous row;
 - `runs`: the signed count of consecutive improvements or deteriorations (ratings.consecutive_changes);
 - `compare`: better / similar / worse (ratings.compare_to), rounding exactly as numpy does;
-- `exact_means`: each stretch's mean exactly as spc.exact_mean (integer sum, divided once).
+- `exact_means` (in exact_means.py): each stretch's mean exactly as spc.exact_mean.
 
 The per-series versions stay the reference: tests/test_assess_vectorised.py checks this module's
 results against them on random tables.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .exact_means import exact_means  # noqa: F401  (the SPC means, here with the other per-series rules)
 from .ratings import POLARITY_SIGN
 
 
@@ -28,6 +29,7 @@ class Ordered:
     def __init__(self, series_id: np.ndarray, dates: np.ndarray):
         self.order = np.lexsort((dates, series_id))
         self.series = np.asarray(series_id)[self.order]
+        self.dates = np.asarray(dates)[self.order]
         self.start = np.ones(len(self.order), dtype=bool)
         self.start[1:] = self.series[1:] != self.series[:-1]
         self.first_row = np.flatnonzero(self.start)  # where each series begins, in sorted order
@@ -111,40 +113,4 @@ def compare(value, other, sign, decimals, ci_lower=None, ci_upper=None) -> np.nd
         signed = difference * sign
     out[known] = np.where(similar[known], "similar",
                           np.where(signed[known] > 0, "better", np.where(signed[known] < 0, "worse", "similar")))
-    return out
-
-
-def exact_means(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
-    """The mean of each group's non-missing values, exactly as spc.exact_mean gives it: every
-    value as an integer over its group's smallest power-of-two denominator, the integers summed
-    exactly (Python integers, added in numpy's C loop), and one correctly rounded division.
-    NaN for a group with no values; a group holding an infinity gets the plain mean."""
-    values = np.asarray(values, dtype=float)
-    group = np.asarray(group)
-    keep = ~np.isnan(values)
-    values, group = values[keep], group[keep]
-    out = np.full(groups, np.nan)
-    if not values.size:
-        return out
-    finite = np.isfinite(values)
-    counts = np.bincount(group, minlength=groups)
-    bad = np.bincount(group[~finite], minlength=groups) > 0
-    fraction, exponent = np.frexp(np.where(finite, values, 0.0))
-    mantissa = (fraction * 2.0**53).astype(np.int64)  # exact: value = mantissa * 2**(exponent - 53)
-    exponent = np.where(mantissa == 0, np.iinfo(np.int32).max, exponent - 53)  # zeros do not set the scale
-    lowest = np.full(groups, np.iinfo(np.int32).max, dtype=np.int64)
-    np.minimum.at(lowest, group, exponent)
-    lowest = np.where(lowest == np.iinfo(np.int32).max, 0, lowest)
-    shift = np.where(mantissa == 0, 0, exponent - lowest[group])
-    scaled = np.left_shift(mantissa.astype(object), shift.astype(object))  # exact Python integers
-    order = np.argsort(group, kind="stable")
-    present = np.flatnonzero(counts)
-    starts = np.searchsorted(group[order], present)
-    totals = np.add.reduceat(scaled[order], starts) if len(order) else np.array([], dtype=object)
-    low = lowest[present]
-    numerators = np.where(low > 0, np.left_shift(totals, np.maximum(low, 0).astype(object)), totals)
-    denominators = np.left_shift(counts[present].astype(object), np.maximum(-low, 0).astype(object))
-    out[present] = (numerators / denominators).astype(float)  # int / int: correctly rounded, in numpy's C loop
-    for g in np.flatnonzero(bad):
-        out[g] = values[group == g].mean()
     return out

@@ -23,9 +23,20 @@ OPTIONS = dict(rebase=None, fix_after_n_points=None, screen_outliers=True, two_i
                trend_length=7, min_points=0)
 
 
+_CHECKED: dict = {}  # options spc.spc has accepted: asking it costs more than charting a small table
+
+
 def check_options(options: dict) -> dict:
     """The options with defaults, refused exactly as `spc.spc` refuses them (it is asked, on two points)."""
-    spc(pd.DataFrame({"y": [1.0, 2.0], "date": pd.to_datetime(["2024-01-01", "2024-02-01"])}), **options)
+    try:
+        key = tuple(sorted(options.items()))
+        hash(key)
+    except TypeError:  # a list of rebase dates, say: checked every time
+        key = None
+    if key is None or key not in _CHECKED:
+        spc(pd.DataFrame({"y": [1.0, 2.0], "date": pd.to_datetime(["2024-01-01", "2024-02-01"])}), **options)
+        if key is not None and len(_CHECKED) < 256:
+            _CHECKED[key] = True
     return {**OPTIONS, **options}
 
 
