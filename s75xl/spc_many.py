@@ -23,6 +23,7 @@ OPTIONS = dict(rebase=None, fix_after_n_points=None, screen_outliers=True, two_i
                trend_length=7, min_points=0)
 
 
+NONE_AHEAD = np.iinfo(np.int64).max  # no marker ahead in the segment: farther than any run or trend
 _CHECKED: dict = {}  # options spc.spc has accepted: asking it costs more than charting a small table
 
 
@@ -41,12 +42,12 @@ def check_options(options: dict) -> dict:
 
 
 def _next_within(flags: np.ndarray, segment: np.ndarray) -> np.ndarray:
-    """For each position, how far ahead the next True is in the same segment (a large number if none)."""
+    """For each position, how far ahead the next True is in the same segment (NONE_AHEAD if none)."""
     n = len(flags)
     index = np.where(flags, np.arange(n), n)
     ahead = np.minimum.accumulate(index[::-1])[::-1]
     same = (ahead < n) & (segment[np.minimum(ahead, n - 1)] == segment)
-    return np.where(same, ahead - np.arange(n), n)
+    return np.where(same, ahead - np.arange(n), NONE_AHEAD)  # not n: fewer points than a run is no run
 
 
 def chart(y: np.ndarray, series: np.ndarray, dates: np.ndarray, direction: np.ndarray, options: dict):

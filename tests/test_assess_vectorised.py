@@ -258,3 +258,18 @@ def test_values_exactly_5_percent_off_and_on_the_mean_agree_with_the_reference()
     assert (got.loc[got.area == "A", "spc_variation"] == "common_cause").all()
     last = got[got.area == "B"].iloc[0]
     assert last["rag"] == "Red" and last["exception"] == "negative" and "5.0% worse" in last["exception_reasons"]
+
+
+@pytest.mark.parametrize("points", [2, 3, 5, 6])
+def test_a_table_with_fewer_charted_points_than_a_run_has_no_run(points):
+    """When every charted series together held fewer points than a trend or run (7), the vectorised
+    chart took "no marker ahead" (the table's length) for a marker within reach, and labelled every
+    point special cause (1.0, 1.0, 0.9: a "trend"); the per-series reference is the judge."""
+    months = [str(p) for p in pd.period_range("2015-12", periods=points, freq="M")]
+    results = pd.DataFrame({"area": "Norfolk", "measure": "NFK-VS-02", "period": months,
+                            "value": [1.0] * (points - 1) + [0.9]})
+    results = pd.concat([results, pd.DataFrame({"area": "Norfolk", "measure": "1C(1A)", "period": ["2017-05"], "value": [1.1]})])
+    got, expected = assess(results), reference_assess(results)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    if points <= 3:
+        assert got["spc_variation"].iloc[:points].eq("common_cause").all()
