@@ -110,38 +110,58 @@ def _targets_for(results: pd.DataFrame, targets: pd.DataFrame | None, year_start
                  measures: dict, catalogue: Catalogue) -> pd.DataFrame:
     """Each row's profiled target: its area's target for the measure and financial year, else the
     all-areas one (blank area). Each (target row, month) pair is profiled once."""
-    results["target"] = np.nan
-    results["target_profile"] = None
-    results["tolerance_pct"] = np.nan
-    if targets is None or results.empty:
-        return results
-    for index, label in targets["measure"].items():  # a target nothing uses is a typo, not something to skip
+    target = np.full(len(results), np.nan)
+    profile = np.full(len(results), None, dtype=object)
+    tolerance = np.full(len(results), np.nan)
+    if targets is not None and not results.empty:
+        rows, month = _target_rows(results, targets, year_start_month, measures, catalogue)
+        matched = np.flatnonzero(rows >= 0)
+        if matched.size:
+            codes, distinct = pd.factorize(rows[matched] * 16 + month[matched])  # in order of first use, so the first bad target row is reported
+            picked = rows[matched]
+            target[matched] = np.asarray(_profiled(targets, distinct // 16, distinct % 16), dtype=float)[codes]
+            profile[matched] = targets["profile"].to_numpy(dtype=object)[picked]
+            tolerance[matched] = targets["tolerance_pct"].to_numpy(dtype=float)[picked]
+    results["target"] = target
+    results["target_profile"] = pd.Series(profile, index=results.index, dtype=object)
+    results["tolerance_pct"] = tolerance
+    return results
+
+
+def _target_rows(results: pd.DataFrame, targets: pd.DataFrame, year_start_month: int, measures: dict,
+                 catalogue: Catalogue) -> tuple[np.ndarray, np.ndarray]:
+    """For each results row, the targets row that applies (-1 for none) and the month of its
+    financial year (1 to 12). Area, measure and year become one integer key on each side."""
+    labels = pd.unique(targets["measure"].to_numpy(dtype=object))
+    for label in labels:  # a target nothing uses is a typo, not something to skip
         if label not in measures and label not in catalogue:
+            index = targets.index[(targets["measure"] == label).to_numpy()][0]
             source = targets.attrs.get("source", "the targets table")
             raise TableError(f"{source}, row {targets.index.get_loc(index) + 2}, column 'measure': "
                              f"{MeasureNotFoundError(label, catalogue.suggest(label))} It is not in the results either.")
-    targets = targets.assign(measure=[_target_measure_id(t, measures, catalogue) for t in targets["measure"]])
-    keyed = targets[["area", "measure", "year_start"]].assign(row=np.arange(len(targets)))
-    keyed = keyed.drop_duplicates(["area", "measure", "year_start"], keep="last")  # a repeated key: the last row wins
-    end = results["period_end"]
-    year = np.where(end.dt.month >= year_start_month, end.dt.year, end.dt.year - 1)
-    month = ((end.dt.month - year_start_month) % 12 + 1).to_numpy()
-    wanted = pd.DataFrame({"area": results["area"].to_numpy(dtype=object), "measure": results["measure"].to_numpy(dtype=object),
-                           "year_start": year})
-    keyed = keyed.astype({"area": object, "measure": object, "year_start": wanted["year_start"].dtype})
-    own = wanted.merge(keyed, how="left", on=["area", "measure", "year_start"])["row"].to_numpy()
-    every = wanted.assign(area="").merge(keyed, how="left", on=["area", "measure", "year_start"])["row"].to_numpy()
-    rows = np.where(~np.isnan(own), own, np.where(~np.isnan(every), every, -1)).astype(np.int64)
-    matched = np.flatnonzero(rows >= 0)
-    if not matched.size:
-        return results
-    codes, distinct = pd.factorize(rows[matched] * 16 + month[matched])  # in order of first use, so the first bad target row is reported
-    values = _profiled(targets, distinct // 16, distinct % 16)
-    picked = rows[matched]
-    results.loc[matched, "target"] = np.asarray(values, dtype=float)[codes]
-    results.loc[matched, "target_profile"] = targets["profile"].to_numpy(dtype=object)[picked]
-    results.loc[matched, "tolerance_pct"] = targets["tolerance_pct"].to_numpy(dtype=float)[picked]
-    return results
+    ids = {label: _target_measure_id(label, measures, catalogue) for label in labels}
+    target_measure = pd.Index(targets["measure"].to_numpy(dtype=object)).map(ids).to_numpy(dtype=object)
+    areas = pd.Index(pd.unique(targets["area"].to_numpy(dtype=object)))
+    kinds = pd.Index(pd.unique(target_measure))
+    months = results["period_end"].to_numpy().astype("datetime64[M]").astype(np.int64)  # since January 1970
+    calendar_year, calendar_month = months // 12 + 1970, months % 12 + 1
+    year = np.where(calendar_month >= year_start_month, calendar_year, calendar_year - 1)
+    month = (calendar_month - year_start_month) % 12 + 1
+
+    def key(area: np.ndarray, measure: np.ndarray, year: np.ndarray) -> np.ndarray:
+        known = (area >= 0) & (measure >= 0)
+        return np.where(known, (area * len(kinds) + measure) * 100_000 + (year.astype(np.int64) % 100_000), -1)
+
+    target_keys = key(areas.get_indexer(targets["area"].to_numpy(dtype=object)), kinds.get_indexer(target_measure),
+                      targets["year_start"].to_numpy())
+    last = ~pd.Index(target_keys).duplicated(keep="last")  # a repeated key: the last row wins
+    lookup = pd.Index(target_keys[last])
+    target_row = np.flatnonzero(last)
+    measure = kinds.get_indexer(results["measure"].to_numpy(dtype=object))
+    own = lookup.get_indexer(key(areas.get_indexer(results["area"].to_numpy(dtype=object)), measure, year))
+    every = lookup.get_indexer(key(np.full(len(results), areas.get_indexer([""])[0]), measure, year))
+    rows = np.where(own >= 0, target_row[own], np.where(every >= 0, target_row[every], -1))
+    return rows, month
 
 
 def _profiled(targets: pd.DataFrame, rows: np.ndarray, months: np.ndarray) -> np.ndarray:

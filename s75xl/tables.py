@@ -275,12 +275,15 @@ def normalise_targets(frame: pd.DataFrame) -> pd.DataFrame:
         out["area"] = ""
     out["area"] = blank_for_missing(out["area"]).str.strip()
     out["measure"] = out["measure"].astype(str).str.strip()
-    starts = []
+    starts, known = [], {}  # financial_year_start reads str(year): each distinct text is read once
     for index, year in out["year"].items():
-        try:
-            starts.append(financial_year_start(year))
-        except ValueError as exc:
-            raise TableError(f"{_where(frame, index, 'year')}: {exc}.") from None
+        text = str(year)
+        if text not in known:
+            try:
+                known[text] = financial_year_start(year)
+            except ValueError as exc:
+                raise TableError(f"{_where(frame, index, 'year')}: {exc}.") from None
+        starts.append(known[text])
     out["year_start"] = starts
     out["annual_target"] = _numeric(frame, "annual_target")
     out["baseline"] = _numeric(frame, "baseline") if "baseline" in out else np.nan

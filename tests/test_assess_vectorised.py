@@ -273,3 +273,25 @@ def test_a_table_with_fewer_charted_points_than_a_run_has_no_run(points):
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
     if points <= 3:
         assert got["spc_variation"].iloc[:points].eq("common_cause").all()
+
+
+@pytest.mark.parametrize("year_start_month", [1, 4, 12])
+def test_targets_named_by_alias_repeated_after_naming_and_for_every_area_match_the_reference(year_start_month):
+    """Targets are matched on integer keys of area, measure and year: a target given by the
+    measure's name, the same target again by its code (the later row wins), an all-areas target
+    behind an area's own, a year boundary in every month, and an area with no targets."""
+    name = default_catalogue().find("1C(1A)").name
+    months = [str(p) for p in pd.period_range("2016-01", periods=24, freq="M")]
+    results = pd.concat([pd.DataFrame({"area": area, "measure": measure, "period": months,
+                                       "value": np.linspace(10, 40, len(months)).round(1)})
+                         for area in ("Norfolk", "Suffolk", "Essex") for measure in ("1C(1A)", "2A(1)")])
+    targets = pd.DataFrame({"area": ["Norfolk", "Norfolk", "", "Suffolk", "", ""],
+                            "measure": [name, "1C(1A)", "1C(1A)", "2A(1)", "2A(1)", name],
+                            "year": ["2016-17", "2016-17", "2016-17", "2016", "2017-18", "2017-18"],
+                            "annual_target": [20.0, 25.0, 30.0, 15.0, 12.0, 35.0],
+                            "profile": ["flat", "linear", "quarterly", "cumulative", "flat", "flat"],
+                            "baseline": [10.0, 10.0, 10.0, 10.0, 10.0, 10.0]})
+    got = assess(results, targets, year_start_month=year_start_month)
+    expected = reference_assess(results, targets, year_start_month=year_start_month)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert got["target"].notna().any() and got["target"].isna().any()
