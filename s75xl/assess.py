@@ -18,13 +18,13 @@ import pandas as pd
 from .catalogue import Catalogue, default_catalogue
 from .errors import InputError, MeasureNotFoundError
 from .rates import rate
-from .rounding import round_half_away
+from .exception_words import exception_words, rounded_for_display as _rounded  # noqa: F401  (_rounded: tests' reference)
 from .many_series import Ordered, compare, polarity_signs, runs
-from .ratings import RED, Thresholds, adverse_variance_pct, rag
+from .ratings import Thresholds, adverse_variance_pct, rag
 from .spc_many import assurance, chart, check_options, icons
 from .spc_options import SPCOptions
 from .tables import NO_EVENTS_NOTE, TableError, blank_for_missing, normalise_results, normalise_targets
-from .targets import MONTH_COLUMNS, financial_year_of, month_of_year, profiled_target
+from .targets import MONTH_COLUMNS, profiled_target
 
 
 
@@ -241,70 +241,12 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered)
     before = np.where((len(here) > 0) & (here[found] == wanted), value[found], np.nan)
     results["direction_last_year"] = pd.Series(ordered.back(compare(value, before, sign, decimals)), index=results.index,
                                                dtype=object)
-    kinds, reasons = _exception_words(results, run, thresholds)
+    kinds, reasons = exception_words(
+        results["value"].to_numpy(dtype=float), results["target"].to_numpy(dtype=float),
+        results["variance_pct"].to_numpy(dtype=float), results["rag"].to_numpy(dtype=object), run,
+        results["budget_flag"].to_numpy(dtype=object).astype(bool), results["risk_flag"].to_numpy(dtype=object).astype(bool),
+        results["decimals"].to_numpy(), thresholds)
     return results.assign(exception=kinds.tolist(), exception_reasons=reasons.tolist())
-
-
-def _exception_words(results: pd.DataFrame, run: np.ndarray, thresholds: Thresholds) -> tuple[np.ndarray, np.ndarray]:
-    """ratings.exception_reasons for every row at once: the conditions as boolean columns, the
-    words as columns of text joined element-wise (numbers formatted once per distinct value)."""
-    variance = results["variance_pct"].to_numpy(dtype=float)
-    known = ~np.isnan(variance)
-    with np.errstate(invalid="ignore"):
-        off = (results["rag"].to_numpy(dtype=object) == RED) | (known & (variance >= thresholds.off_target_variance_pct))
-        beating = known & (-variance >= thresholds.beating_target_pct)
-    n = thresholds.consecutive_periods
-    worse, better = run <= -n, run >= n
-    budget = results["budget_flag"].to_numpy(dtype=object).astype(bool)
-    risk = results["risk_flag"].to_numpy(dtype=object).astype(bool)
-    negative = off | worse | budget | risk
-    positive = ~negative & (beating | better)
-    kinds = np.where(negative, "negative", np.where(positive, "positive", "")).astype(object)
-    shown_value = _rounded(results["value"], results["decimals"])
-    shown_target = _rounded(results["target"], results["decimals"])
-    off_words = _words(off, lambda i: "off target: " + _formatted(shown_value[i], "g") + " against a target of "
-                       + _formatted(shown_target[i], "g") + " (" + _formatted(variance[i], ".1f") + "% worse)")
-    worse_words = _words(worse, lambda i: "deteriorated for " + _formatted(-run[i], "d") + " consecutive periods")
-    beating_words = _words(beating, lambda i: "beating target by " + _formatted(-variance[i], ".1f") + "%")
-    better_words = _words(better, lambda i: "improved for " + _formatted(run[i], "d") + " consecutive periods")
-    budget_words = np.where(budget, "adversely affecting the budget", "").astype(object)
-    risk_words = np.where(risk, "adversely affecting a corporate risk", "").astype(object)
-    negative_words = _joined([off_words, worse_words, budget_words, risk_words])
-    positive_words = _joined([beating_words, better_words])
-    reasons = np.where(negative, negative_words, np.where(positive, positive_words, "")).astype(object)
-    return kinds, reasons
-
-
-def _formatted(values: np.ndarray, spec: str) -> np.ndarray:
-    """format(v, spec) for each value, each distinct value formatted once."""
-    codes, distinct = pd.factorize(values)
-    texts = np.array([format(int(v) if spec == "d" else float(v), spec) for v in distinct] + [""], dtype=object)
-    return texts[codes]
-
-
-def _words(where: np.ndarray, build) -> np.ndarray:
-    out = np.full(len(where), "", dtype=object)
-    rows = np.flatnonzero(where)
-    if rows.size:
-        out[rows] = build(rows)
-    return out
-
-
-def _joined(columns: list[np.ndarray]) -> np.ndarray:
-    """The non-empty texts of each row joined by "; ", in column order."""
-    out = columns[0]
-    for words in columns[1:]:
-        out = np.where(words == "", out, np.where(out == "", words, out + "; " + words))
-    return out
-
-
-def _rounded(values: pd.Series, decimals: pd.Series) -> np.ndarray:
-    """Values rounded for display in reasons, each to its measure's decimal places."""
-    out = values.to_numpy(dtype=float).copy()
-    for places in decimals.unique():
-        where = (decimals == places).to_numpy()
-        out[where] = round_half_away(out[where], int(places))
-    return out
 
 
 def _spc_columns(results: pd.DataFrame, spc_options: dict, ordered: Ordered, sign: np.ndarray) -> pd.DataFrame:
