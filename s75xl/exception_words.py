@@ -37,16 +37,15 @@ def exception_words(value: np.ndarray, target: np.ndarray, variance: np.ndarray,
     if off_rows.size:  # value and target as displayed, rounded to the measure's decimals
         shown_value = rounded_for_display(value[off_rows], decimals[off_rows])
         shown_target = rounded_for_display(target[off_rows], decimals[off_rows])
-        off_text = _sentences(lambda v, t, p: f"off target: {v} against a target of {t} ({p}% worse)",
-                              _formatted(shown_value, "g"), _formatted(shown_target, "g"),
-                              _formatted(variance[off_rows], ".1f"))
+        off_text = _sentences("off target: ", _formatted(shown_value, "g"), " against a target of ",
+                              _formatted(shown_target, "g"), " (", _formatted(variance[off_rows], ".1f"), "% worse)")
     _join(reasons, negative, [(off, off_rows, off_text),
-                              (worse, *_run_words(worse, run, "deteriorated for {} consecutive periods", -1)),
+                              (worse, *_run_words(worse, run, "deteriorated for ", " consecutive periods", -1)),
                               (budget, None, BUDGET), (risk, None, RISK)])
     beating_rows = np.flatnonzero(beating & positive)
-    beating_text = _sentences(lambda p: f"beating target by {p}%", _formatted(-variance[beating_rows], ".1f"))
+    beating_text = _sentences("beating target by ", _formatted(-variance[beating_rows], ".1f"), "%")
     _join(reasons, positive, [(beating, beating_rows, beating_text),
-                              (better, *_run_words(better & positive, run, "improved for {} consecutive periods", 1))])
+                              (better, *_run_words(better & positive, run, "improved for ", " consecutive periods", 1))])
     return kinds, reasons
 
 
@@ -67,19 +66,23 @@ def _formatted(values: np.ndarray, spec: str) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.array([format(int(v) if spec == "d" else float(v), spec) for v in distinct] + [""], dtype=object)
 
 
-def _sentences(build, *numbers: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """build(texts...) for each row, called once per distinct combination of the numbers' codes."""
+def _sentences(*parts) -> np.ndarray:
+    """Each row's sentence: the parts (literal text, or numbers as (codes, texts) from _formatted)
+    joined, once per distinct combination of the numbers' codes, as object arrays added element-wise."""
+    numbers = [part for part in parts if not isinstance(part, str)]
     combined = np.zeros(len(numbers[0][0]), dtype=np.int64)
     for codes, texts in numbers:
         combined = pd.factorize(combined * (len(texts) + 1) + codes + 1)[0]
-    kinds, first = np.unique(combined, return_index=True)
-    sentences = np.array([build(*(texts[codes[i]] for codes, texts in numbers)) for i in first] or [""], dtype=object)
+    _, first = np.unique(combined, return_index=True)
+    sentences = np.full(len(first), "", dtype=object)
+    for part in parts:
+        sentences = sentences + (part if isinstance(part, str) else part[1][part[0][first]])
     return sentences[combined]
 
 
-def _run_words(where: np.ndarray, run: np.ndarray, words: str, sign: int) -> tuple[np.ndarray, np.ndarray]:
+def _run_words(where: np.ndarray, run: np.ndarray, before: str, after: str, sign: int) -> tuple[np.ndarray, np.ndarray]:
     rows = np.flatnonzero(where)
-    return rows, _sentences(words.format, _formatted(sign * run[rows], "d"))
+    return rows, _sentences(before, _formatted(sign * run[rows], "d"), after)
 
 
 def _join(reasons: np.ndarray, kind: np.ndarray, parts: list) -> None:
