@@ -69,7 +69,10 @@ def _resolve_measures(results: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.D
                 source = results.attrs.get("source", "the results table")
                 raise TableError(f"{source}, row {first + 2}, column 'measure': "
                                  f"{exc} A local measure needs a 'polarity' column or a catalogue entry.") from None
-    column = lambda k: np.array([f[k] for f in found], dtype=object)[codes]  # noqa: E731
+    if found:  # each column made from its few distinct labels (the type pandas gives the labels themselves)
+        column = lambda k: pd.Series([f[k] for f in found]).take(codes).set_axis(results.index)  # noqa: E731
+    else:
+        column = lambda k: np.array([], dtype=object)  # noqa: E731
     out = results.assign(measure=column(0), measure_name=column(1), polarity=column(2),
                          decimals=np.array([f[3] for f in found])[codes] if found else np.array([], dtype=int))
     return out, {f[0]: f[4] for f in found}
@@ -157,11 +160,17 @@ def _target_rows(results: pd.DataFrame, targets: pd.DataFrame, year_start_month:
     last = ~pd.Index(target_keys).duplicated(keep="last")  # a repeated key: the last row wins
     lookup = pd.Index(target_keys[last])
     target_row = np.flatnonzero(last)
-    measure = kinds.get_indexer(results["measure"].to_numpy(dtype=object))
-    own = lookup.get_indexer(key(areas.get_indexer(results["area"].to_numpy(dtype=object)), measure, year))
+    measure = _codes_in(kinds, results["measure"])
+    own = lookup.get_indexer(key(_codes_in(areas, results["area"]), measure, year))
     every = lookup.get_indexer(key(np.full(len(results), areas.get_indexer([""])[0]), measure, year))
     rows = np.where(own >= 0, target_row[own], np.where(every >= 0, target_row[every], -1))
     return rows, month
+
+
+def _codes_in(index: pd.Index, column: pd.Series) -> np.ndarray:
+    """index.get_indexer(column), each distinct value of the column looked up once."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    return np.append(index.get_indexer(np.asarray(distinct, dtype=object)), -1)[codes]
 
 
 def _profiled(targets: pd.DataFrame, rows: np.ndarray, months: np.ndarray) -> np.ndarray:

@@ -145,6 +145,16 @@ def _numbers_where_numeric(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def per_distinct(column: pd.Series, transform) -> pd.Series:
+    """transform(column), worked out on its distinct values only (a region's table repeats a few
+    areas and measures thousands of times): the same values, dtype and index. Only for text
+    columns: in an object column 1, 1.0 and True are one distinct value but three different texts."""
+    if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
+        return transform(column)
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    return transform(pd.Series(distinct, dtype=column.dtype)).take(codes).set_axis(column.index)
+
+
 def blank_for_missing(column: pd.Series) -> pd.Series:
     """The column as text, "" where a value is missing: what ``.fillna("").astype(str)`` gave
     before pandas began to warn about filling a float column (an empty one) with text."""
@@ -200,11 +210,12 @@ def normalise_results(frame: pd.DataFrame) -> pd.DataFrame:
         raise TableError(f"{frame.attrs.get('source', 'The results table')}: needs a 'value' or 'numerator' column.")
     if "area" not in out:
         out["area"] = ""
-    out["area"] = blank_for_missing(out["area"]).str.strip()
-    blank = out["measure"].isna() | (out["measure"].astype(str).str.strip() == "")
+    out["area"] = per_distinct(out["area"], lambda c: blank_for_missing(c).str.strip())
+    measure = per_distinct(out["measure"], lambda c: c.astype(str).str.strip())
+    blank = out["measure"].isna() | (measure == "")
     if blank.any():
         raise TableError(f"{_where(frame, blank.idxmax(), 'measure')}: the measure is blank.")
-    out["measure"] = out["measure"].astype(str).str.strip()
+    out["measure"] = measure
     notes: list[str] = []
     out["period_start"] = _dates(frame, out["period_start"], "period_start", notes)
     if "period_end" in out:
