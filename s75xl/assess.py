@@ -18,7 +18,7 @@ import pandas as pd
 from .catalogue import Catalogue, default_catalogue
 from .errors import InputError, MeasureNotFoundError
 from .rates import rate
-from .exception_words import exception_words, rounded_for_display as _rounded  # noqa: F401  (_rounded: tests' reference)
+from .exception_words import Coded, exception_words, rounded_for_display as _rounded  # noqa: F401  (_rounded: tests' reference)
 from .many_series import Ordered, compare, polarity_signs, runs
 from .ratings import Thresholds, adverse_variance_pct, rag
 from .spc_many import assurance, chart, check_options, icons
@@ -255,7 +255,15 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered)
         results["variance_pct"].to_numpy(dtype=float), results["rag"].to_numpy(dtype=object), run,
         results["budget_flag"].to_numpy(dtype=object).astype(bool), results["risk_flag"].to_numpy(dtype=object).astype(bool),
         results["decimals"].to_numpy(), thresholds)
-    return results.assign(exception=kinds.tolist(), exception_reasons=reasons.tolist())
+    return results.assign(exception=_text(kinds, results.index), exception_reasons=_text(reasons, results.index))
+
+
+def _text(words: Coded, index: pd.Index) -> pd.Series:
+    """The words as the column pandas makes of them (str in pandas 3, object before), built from
+    the few distinct texts and taken by code: converting every row's string is the slow part."""
+    if not len(index):
+        return pd.Series(words.values().tolist(), index=index)
+    return pd.Series(words.texts.tolist()).take(words.codes).set_axis(index)
 
 
 def _spc_columns(results: pd.DataFrame, spc_options: dict, ordered: Ordered, sign: np.ndarray) -> pd.DataFrame:

@@ -3,11 +3,14 @@
 A region's table has tens of thousands of exceptions but far fewer distinct sentences: one value,
 target and variance make one "off target" sentence however often it occurs. So each number is
 formatted once per distinct value, each sentence is built once per distinct combination of
-those numbers, and rows take theirs by index; only rows that are exceptions get words, and a row's
-reasons are joined by "; " in the order exception_reasons gives them (negative reasons win).
+those numbers, and each row's reasons once per distinct combination of its sentences (joined by
+"; " in the order exception_reasons gives them; negative reasons win). The results are `Coded`:
+a code per row into a short array of texts, which is how `assess` makes its columns quickly.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -19,10 +22,20 @@ BUDGET = "adversely affecting the budget"
 RISK = "adversely affecting a corporate risk"
 
 
+class Coded(NamedTuple):
+    """Texts per row as a code per row into `texts`."""
+
+    codes: np.ndarray
+    texts: np.ndarray
+
+    def values(self) -> np.ndarray:
+        return self.texts[self.codes]
+
+
 def exception_words(value: np.ndarray, target: np.ndarray, variance: np.ndarray, rating: np.ndarray, run: np.ndarray,
                     budget: np.ndarray, risk: np.ndarray, decimals: np.ndarray,
-                    thresholds: Thresholds) -> tuple[np.ndarray, np.ndarray]:
-    """(kind, reasons) per row as object arrays: "negative", "positive" or "", and the words."""
+                    thresholds: Thresholds) -> tuple[Coded, Coded]:
+    """(kind, reasons) per row: "negative", "positive" or "", and the words ("" for neither)."""
     known = ~np.isnan(variance)
     with np.errstate(invalid="ignore"):
         off = (rating == RED) | (known & (variance >= thresholds.off_target_variance_pct))
@@ -31,22 +44,20 @@ def exception_words(value: np.ndarray, target: np.ndarray, variance: np.ndarray,
     worse, better = run <= -n, run >= n
     negative = off | worse | budget | risk
     positive = ~negative & (beating | better)
-    kinds = np.where(negative, "negative", np.where(positive, "positive", "")).astype(object)
-    reasons = np.full(len(run), "", dtype=object)
-    off_rows, off_text = np.flatnonzero(off), np.empty(0, dtype=object)
-    if off_rows.size:  # value and target as displayed, rounded to the measure's decimals
-        shown_value = rounded_for_display(value[off_rows], decimals[off_rows])
-        shown_target = rounded_for_display(target[off_rows], decimals[off_rows])
-        off_text = _sentences("off target: ", _formatted(shown_value, "g"), " against a target of ",
-                              _formatted(shown_target, "g"), " (", _formatted(variance[off_rows], ".1f"), "% worse)")
-    _join(reasons, negative, [(off, off_rows, off_text),
-                              (worse, *_run_words(worse, run, "deteriorated for ", " consecutive periods", -1)),
-                              (budget, None, BUDGET), (risk, None, RISK)])
+    kinds = Coded(np.where(negative, 1, np.where(positive, 2, 0)), np.array(["", "negative", "positive"], dtype=object))
+    off_rows = np.flatnonzero(off)
+    shown_value = rounded_for_display(value[off_rows], decimals[off_rows])  # as displayed, to the measure's decimals
+    shown_target = rounded_for_display(target[off_rows], decimals[off_rows])
+    off_text = _sentences("off target: ", _formatted(shown_value, "g"), " against a target of ",
+                          _formatted(shown_target, "g"), " (", _formatted(variance[off_rows], ".1f"), "% worse)")
+    against = _joined(negative, [(off_rows, off_text), _run_words(worse, run, "deteriorated for ", " consecutive periods", -1),
+                                 _constant(budget, BUDGET), _constant(risk, RISK)])
     beating_rows = np.flatnonzero(beating & positive)
     beating_text = _sentences("beating target by ", _formatted(-variance[beating_rows], ".1f"), "%")
-    _join(reasons, positive, [(beating, beating_rows, beating_text),
-                              (better, *_run_words(better & positive, run, "improved for ", " consecutive periods", 1))])
-    return kinds, reasons
+    helping = _joined(positive, [(beating_rows, beating_text),
+                                 _run_words(better & positive, run, "improved for ", " consecutive periods", 1)])
+    codes = np.where(negative, against.codes + 1, np.where(positive, helping.codes + 1 + len(against.texts), 0))
+    return kinds, Coded(codes, np.concatenate([np.array([""], dtype=object), against.texts, helping.texts]))
 
 
 def rounded_for_display(values, decimals) -> np.ndarray:
@@ -59,45 +70,56 @@ def rounded_for_display(values, decimals) -> np.ndarray:
     return out
 
 
-def _formatted(values: np.ndarray, spec: str) -> tuple[np.ndarray, np.ndarray]:
-    """(code per value, text per code) with format(v, spec) made once per distinct value; a
-    missing value has code -1 and the text "" (the last entry)."""
+def _formatted(values: np.ndarray, spec: str) -> Coded:
+    """format(v, spec) made once per distinct value; a missing value has the text "" (the last)."""
     codes, distinct = pd.factorize(values)
-    return codes, np.array([format(int(v) if spec == "d" else float(v), spec) for v in distinct] + [""], dtype=object)
+    return Coded(codes, np.array([format(int(v) if spec == "d" else float(v), spec) for v in distinct] + [""], dtype=object))
 
 
-def _sentences(*parts) -> np.ndarray:
-    """Each row's sentence: the parts (literal text, or numbers as (codes, texts) from _formatted)
-    joined, once per distinct combination of the numbers' codes, as object arrays added element-wise."""
-    numbers = [part for part in parts if not isinstance(part, str)]
-    combined = np.zeros(len(numbers[0][0]), dtype=np.int64)
-    for codes, texts in numbers:
+def _combined(parts: list[Coded]) -> tuple[np.ndarray, np.ndarray]:
+    """One dense code per distinct combination of the parts' codes, and a row holding each."""
+    combined = np.zeros(len(parts[0].codes), dtype=np.int64)
+    for codes, texts in parts:
         combined = pd.factorize(combined * (len(texts) + 1) + codes + 1)[0]
     _, first = np.unique(combined, return_index=True)
+    return combined, first
+
+
+def _sentences(*parts) -> Coded:
+    """The parts (literal text, or Coded numbers) joined, once per distinct combination of numbers."""
+    combined, first = _combined([part for part in parts if not isinstance(part, str)])
     sentences = np.full(len(first), "", dtype=object)
     for part in parts:
-        sentences = sentences + (part if isinstance(part, str) else part[1][part[0][first]])
-    return sentences[combined]
+        sentences = sentences + (part if isinstance(part, str) else part.texts[part.codes[first]])
+    return Coded(combined, sentences)
 
 
-def _run_words(where: np.ndarray, run: np.ndarray, before: str, after: str, sign: int) -> tuple[np.ndarray, np.ndarray]:
+def _run_words(where: np.ndarray, run: np.ndarray, before: str, after: str, sign: int) -> tuple[np.ndarray, Coded]:
     rows = np.flatnonzero(where)
     return rows, _sentences(before, _formatted(sign * run[rows], "d"), after)
 
 
-def _join(reasons: np.ndarray, kind: np.ndarray, parts: list) -> None:
-    """Write into `reasons`, for the rows of this kind, each part's text where its condition holds,
-    in order, joined by "; ". A part is (condition, rows with text, texts) or (condition, None, text)."""
-    started = np.zeros(len(reasons), dtype=bool)
-    for condition, rows, texts in parts:
-        if rows is None:
-            rows, texts = np.flatnonzero(condition & kind), np.full(int((condition & kind).sum()), texts, dtype=object)
-        else:
-            keep = kind[rows]
-            rows, texts = rows[keep], texts[keep]
-        if not rows.size:
-            continue
-        more = started[rows]
-        reasons[rows[~more]] = texts[~more]
-        reasons[rows[more]] = reasons[rows[more]] + "; " + texts[more]
-        started[rows] = True
+def _constant(where: np.ndarray, text: str) -> tuple[np.ndarray, Coded]:
+    rows = np.flatnonzero(where)
+    return rows, Coded(np.zeros(len(rows), dtype=np.int64), np.array([text], dtype=object))
+
+
+def _joined(kind: np.ndarray, parts: list[tuple[np.ndarray, Coded]]) -> Coded:
+    """For the rows of this kind, each part's text (a part: the rows it has text for, and the
+    texts) in order, joined by "; "; once per distinct combination of the parts present."""
+    per_row = []
+    for rows, words in parts:
+        codes = np.full(len(kind), -1, dtype=np.int64)  # -1: this part says nothing for the row
+        codes[rows] = words.codes
+        per_row.append(Coded(np.where(kind, codes, -1), words.texts))
+    combined, first = _combined(per_row)
+    texts = np.full(len(first), "", dtype=object)
+    started = np.zeros(len(first), dtype=bool)
+    for codes, words in per_row:
+        code = codes[first]
+        here = code >= 0
+        texts[here & ~started] = words[code[here & ~started]]
+        more = here & started
+        texts[more] = texts[more] + "; " + words[code[more]]
+        started |= here
+    return Coded(combined, texts)

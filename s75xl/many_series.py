@@ -89,28 +89,33 @@ def rounds_to_zero(x: np.ndarray, decimals: np.ndarray) -> np.ndarray:
     return np.rint(scaled) == 0
 
 
+COMPARISONS = np.array([None, "similar", "better", "worse", "significantly better", "significantly worse"], dtype=object)
+SIMILAR, BETTER, WORSE, SIGNIFICANTLY_BETTER, SIGNIFICANTLY_WORSE = range(1, 6)
+
+
 def compare(value, other, sign, decimals, ci_lower=None, ci_upper=None) -> np.ndarray:
     """better / similar / worse (or significantly better / worse where an interval lies wholly on
-    one side); None where anything is missing: ratings.compare_to for whole columns."""
+    one side); None where anything is missing: ratings.compare_to for whole columns. Worked out
+    as codes into COMPARISONS, so the words are put in by one take."""
     value = np.asarray(value, dtype=float)
     other = np.broadcast_to(np.asarray(other, dtype=float), value.shape)
     sign = np.broadcast_to(np.asarray(sign, dtype=float), value.shape)
     decimals = np.broadcast_to(np.asarray(decimals), value.shape)
-    out = np.full(value.shape, None, dtype=object)
+    code = np.zeros(value.shape, dtype=np.int8)
     known = ~np.isnan(value) & ~np.isnan(other) & (sign != 0)
     if ci_lower is not None and ci_upper is not None:
         lower = np.broadcast_to(np.asarray(ci_lower, dtype=float), value.shape)
         upper = np.broadcast_to(np.asarray(ci_upper, dtype=float), value.shape)
         by_ci = known & ~np.isnan(lower) & ~np.isnan(upper)
         above, below = by_ci & (lower > other), by_ci & ~(lower > other) & (upper < other)
-        out[by_ci] = "similar"
-        out[above] = np.where(sign[above] > 0, "significantly better", "significantly worse")
-        out[below] = np.where(sign[below] > 0, "significantly worse", "significantly better")
+        code[by_ci] = SIMILAR
+        code[above] = np.where(sign[above] > 0, SIGNIFICANTLY_BETTER, SIGNIFICANTLY_WORSE)
+        code[below] = np.where(sign[below] > 0, SIGNIFICANTLY_WORSE, SIGNIFICANTLY_BETTER)
         known = known & ~by_ci
     with np.errstate(invalid="ignore"):
         difference = value - other
         similar = rounds_to_zero(difference, decimals)
         signed = difference * sign
-    out[known] = np.where(similar[known], "similar",
-                          np.where(signed[known] > 0, "better", np.where(signed[known] < 0, "worse", "similar")))
-    return out
+    code[known] = np.where(similar[known], SIMILAR,
+                           np.where(signed[known] > 0, BETTER, np.where(signed[known] < 0, WORSE, SIMILAR)))
+    return COMPARISONS[code]

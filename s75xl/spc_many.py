@@ -120,13 +120,16 @@ def chart(y: np.ndarray, series: np.ndarray, dates: np.ndarray, direction: np.nd
     return kind, lpl, upl
 
 
+ICONS = np.array(["common_cause", "neutral_high", "neutral_low", "improvement_high", "improvement_low", "concern_low",
+                  "concern_high"], dtype=object)
+
+
 def icons(kind: np.ndarray, direction: np.ndarray) -> np.ndarray:
-    """spc.variation_icon for each point's type code and direction."""
-    return np.select(
+    """spc.variation_icon for each point's type code and direction (as codes into ICONS)."""
+    return ICONS[np.select(
         [kind == 0, (direction == 0) & (kind > 0), (direction == 0) & (kind < 0),
          (kind > 0) & (direction > 0), (kind > 0) & (direction < 0), (kind < 0) & (direction > 0)],
-        ["common_cause", "neutral_high", "neutral_low", "improvement_high", "improvement_low", "concern_low"],
-        "concern_high").astype(object)
+        [0, 1, 2, 3, 4, 5], 6)]
 
 
 def assurance(target: np.ndarray, lpl: np.ndarray, upl: np.ndarray, direction: np.ndarray) -> np.ndarray:

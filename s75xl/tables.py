@@ -263,17 +263,19 @@ def period_kinds(starts: pd.Series, ends: pd.Series, labels: pd.Series | None = 
 
 def _dates(frame: pd.DataFrame, column: pd.Series, name: str, notes: list[str]) -> pd.Series:
     """Dates in any of the forms `s75xl.dates` reads; what the user should know goes to `notes`."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)  # read_dates reads each distinct value once too
     try:
-        reading = read_dates(column, name)
+        reading = read_dates(pd.Series(distinct).astype(object), name)
     except DateReadError as exc:
-        where = _where(frame, column.index[exc.position], name)
+        where = _where(frame, column.index[int(np.argmax(codes == exc.position))], name)
         raise TableError(f"{where}: {exc} (use 2016-03-01, 2016-03 or 01/03/2016).") from None
-    blank = reading.dates.isna()
+    dates = pd.Series(reading.dates.to_numpy()[codes], index=column.index, name=column.name)
+    blank = dates.isna()
     if blank.any():
         raise TableError(f"{_where(frame, blank.idxmax(), name)}: the date is blank.")
     source = frame.attrs.get("source", "the table")
     notes.extend(f"{source}: {note}" for note in reading.notes)
-    return reading.dates
+    return dates
 
 
 def normalise_targets(frame: pd.DataFrame) -> pd.DataFrame:

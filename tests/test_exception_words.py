@@ -27,8 +27,9 @@ def test_every_row_gets_the_words_exception_reasons_gives_it(table, settings_):
     value, target, tolerance = value.astype(float), target.astype(float), np.where(np.isnan(tolerance.astype(float)), 5.0, tolerance)
     variance = adverse_variance_pct(value, target, polarity)
     rating = rag(value, target, polarity, tolerance)
-    kinds, reasons = exception_words(value, target, variance, rating, run.astype(np.int64), budget.astype(bool),
-                                     risk.astype(bool), decimals.astype(int), settings_)
+    kinds, reasons = (coded.values() for coded in exception_words(
+        value, target, variance, rating, run.astype(np.int64), budget.astype(bool), risk.astype(bool), decimals.astype(int),
+        settings_))
     for i in range(len(table)):
         shown_value = round_half_away(value[i], int(decimals[i]))
         shown_target = round_half_away(target[i], int(decimals[i]))
