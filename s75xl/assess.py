@@ -20,7 +20,7 @@ from .errors import InputError, MeasureNotFoundError
 from .rates import rate
 from .exception_words import Coded, exception_words, rounded_for_display as _rounded  # noqa: F401  (_rounded: tests' reference)
 from .many_series import Ordered, compare, polarity_signs, runs
-from .ratings import Thresholds, adverse_variance_pct, rag
+from .ratings import Thresholds, rag_of_variance, variance_of_signed
 from .spc_many import assurance, chart, check_options, icons
 from .spc_options import SPCOptions
 from .tables import NO_EVENTS_NOTE, TableError, blank_for_missing, normalise_results, normalise_targets
@@ -233,10 +233,10 @@ def _series_day_keys(series: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
     return series.astype(np.int64) * 2**32 + days
 
 
-def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered) -> pd.DataFrame:
+def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered, sign: np.ndarray) -> pd.DataFrame:
     """Direction of travel, consecutive runs and exceptions for every series at once (many_series)."""
     value = ordered.take(results["value"].to_numpy(dtype=float))
-    sign = ordered.take(polarity_signs(results["polarity"]))
+    sign = ordered.take(sign)
     decimals = ordered.take(results["decimals"].to_numpy())
     previous = ordered.previous(value)
     run = ordered.back(runs(value, previous, sign))
@@ -316,15 +316,17 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
     table = _fill_values(table, measures)
     table = _targets_for(table, None if targets is None else normalise_targets(targets), year_start_month, measures, catalogue)
     tolerance = table["tolerance_pct"].fillna(thresholds.amber_tolerance_pct)
-    table["variance_pct"] = adverse_variance_pct(table["value"], table["target"], table["polarity"])
-    table["rag"] = rag(table["value"], table["target"], table["polarity"], tolerance)
+    sign = polarity_signs(table["polarity"])  # +1 higher is better, -1 lower, 0 neither
+    variance = variance_of_signed(table["value"], table["target"], sign)
+    table["variance_pct"] = variance
+    table["rag"] = rag_of_variance(variance, tolerance)
     for column in [c for c in table.columns if c.startswith("benchmark_")]:
         table["vs_" + column.removeprefix("benchmark_")] = compare(
-            table["value"].to_numpy(dtype=float), table[column].to_numpy(dtype=float), polarity_signs(table["polarity"]),
+            table["value"].to_numpy(dtype=float), table[column].to_numpy(dtype=float), sign,
             table["decimals"].to_numpy(), *_interval(table))
-    table = _exceptions(table, thresholds, ordered)
+    table = _exceptions(table, thresholds, ordered, sign)
     if spc:
-        table = _spc_columns(table, SPCOptions.coerce(spc_options), ordered, polarity_signs(table["polarity"]))
+        table = _spc_columns(table, SPCOptions.coerce(spc_options), ordered, sign)
     else:
         table["spc_variation"] = None
         table["spc_assurance"] = None

@@ -71,9 +71,13 @@ def adverse_variance_pct(value, target, polarity) -> np.ndarray:
     Rounded to 12 significant digits, so that a value exactly 5% off its target (in the decimal
     figures people read) is exactly 5.0 here.
     """
+    return variance_of_signed(value, target, polarity_sign(polarity))
+
+
+def variance_of_signed(value, target, sign: np.ndarray) -> np.ndarray:
+    """adverse_variance_pct with the polarity already turned into its sign (+1, -1 or 0)."""
     value = np.asarray(value, dtype=float)
     target = np.asarray(target, dtype=float)
-    sign = polarity_sign(polarity)
     with np.errstate(divide="ignore", invalid="ignore"):
         worse_by = (target - value) * sign
         pct = worse_by / np.abs(target) * 100
@@ -84,7 +88,11 @@ def adverse_variance_pct(value, target, polarity) -> np.ndarray:
 
 def rag(value, target, polarity, tolerance_pct=5.0) -> np.ndarray:
     """Green, Amber or Red per element; None where value, target or polarity is missing."""
-    variance = adverse_variance_pct(value, target, polarity)
+    return rag_of_variance(adverse_variance_pct(value, target, polarity), tolerance_pct)
+
+
+def rag_of_variance(variance: np.ndarray, tolerance_pct=5.0) -> np.ndarray:
+    """rag from the adverse variance already worked out (adverse_variance_pct)."""
     tolerance = np.broadcast_to(np.asarray(tolerance_pct, dtype=float), variance.shape)
     out = np.full(variance.shape, None, dtype=object)
     known = ~np.isnan(variance)

@@ -249,12 +249,12 @@ def period_kinds(starts: pd.Series, ends: pd.Series, labels: pd.Series | None = 
     length decides; a label such as ``rolling-12:2025-03`` (what ``s75xl compute`` writes) marks
     a rolling year apart from the financial year with the same dates.
     """
-    days = (ends - starts).dt.days + 1
-    kinds = np.select([days <= 31, days.between(89, 92), days.between(365, 366)], ["month", "quarter", "year"],
-                      default="")
-    kinds = pd.Series(kinds, index=starts.index, dtype=object)
-    other = kinds == ""
-    kinds[other] = days[other].astype(int).astype(str) + " days"
+    days = (ends.to_numpy() - starts.to_numpy()) // np.timedelta64(1, "D") + 1  # whole days, as .dt.days
+    code = np.select([days <= 31, (days >= 89) & (days <= 92), (days >= 365) & (days <= 366)], [0, 1, 2], default=3)
+    kinds = pd.Series(np.array(["month", "quarter", "year", ""], dtype=object)[code], index=starts.index, dtype=object)
+    other = code == 3
+    if other.any():
+        kinds[other] = pd.Series(days[other]).astype(int).astype(str).to_numpy(dtype=object) + " days"
     if labels is not None:
         rolling = labels.astype(str).str.strip().str.lower().str.startswith("rolling")
         kinds[rolling] = "rolling 12 months"
