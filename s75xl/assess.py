@@ -20,7 +20,7 @@ from .errors import InputError, MeasureNotFoundError
 from .rates import rate
 from .exception_words import Coded, exception_words, rounded_for_display as _rounded  # noqa: F401  (_rounded: tests' reference)
 from .many_series import Ordered, compare, polarity_signs, runs
-from .ratings import Thresholds, rag_of_variance, variance_of_signed
+from .ratings import RAG_LABELS, Thresholds, rag_codes, variance_of_signed
 from .spc_many import assurance, chart, check_options, icons
 from .spc_options import SPCOptions
 from .tables import NO_EVENTS_NOTE, TableError, blank_for_missing, normalise_results, normalise_targets
@@ -177,16 +177,17 @@ def _profiled(targets: pd.DataFrame, rows: np.ndarray, months: np.ndarray) -> np
     """targets.profiled_target for each (target row, month): the flat, linear, quarterly and
     shapeless cumulative profiles in array arithmetic (the same operations, so the same figures),
     every other case, and every case it would refuse, through profiled_target itself."""
-    profile = targets["profile"].to_numpy(dtype=object)[rows]
+    kinds = ["flat", "cumulative", "linear", "quarterly"]  # each target row's profile as a position here (4: other)
+    named = targets["profile"].to_numpy(dtype=object)
+    profile = np.select([named == kind for kind in kinds], range(4), 4)[rows]
     annual = targets["annual_target"].to_numpy(dtype=float)[rows]
     baseline = targets["baseline"].to_numpy(dtype=float)[rows]
     shapeless = targets[list(MONTH_COLUMNS)].isna().all(axis=1).to_numpy()[rows]
     month = months.astype(float)
-    simple = shapeless & (np.isin(profile, ["flat", "cumulative"]) | (np.isin(profile, ["linear", "quarterly"])
-                                                                       & (~np.isnan(baseline) | np.isnan(annual))))
-    steps = np.where(profile == "linear", month / 12, np.ceil(month / 3) / 4)
+    simple = shapeless & ((profile <= 1) | (((profile == 2) | (profile == 3)) & (~np.isnan(baseline) | np.isnan(annual))))
+    steps = np.where(profile == 2, month / 12, np.ceil(month / 3) / 4)
     with np.errstate(invalid="ignore"):
-        out = np.select([profile == "flat", profile == "cumulative"], [annual, annual * month / 12],
+        out = np.select([profile == 0, profile == 1], [annual, annual * month / 12],
                         baseline + (annual - baseline) * steps)
     out = np.where(np.isnan(annual), np.nan, out)
     records = None
@@ -233,7 +234,8 @@ def _series_day_keys(series: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
     return series.astype(np.int64) * 2**32 + days
 
 
-def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered, sign: np.ndarray) -> pd.DataFrame:
+def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered, sign: np.ndarray,
+                rating: np.ndarray) -> pd.DataFrame:
     """Direction of travel, consecutive runs and exceptions for every series at once (many_series)."""
     value = ordered.take(results["value"].to_numpy(dtype=float))
     sign = ordered.take(sign)
@@ -252,8 +254,8 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered,
                                                dtype=object)
     kinds, reasons = exception_words(
         results["value"].to_numpy(dtype=float), results["target"].to_numpy(dtype=float),
-        results["variance_pct"].to_numpy(dtype=float), results["rag"].to_numpy(dtype=object), run,
-        results["budget_flag"].to_numpy(dtype=object).astype(bool), results["risk_flag"].to_numpy(dtype=object).astype(bool),
+        results["variance_pct"].to_numpy(dtype=float), rating, run,
+        results["budget_flag"].to_numpy(dtype=bool), results["risk_flag"].to_numpy(dtype=bool),  # bool: normalise_results
         results["decimals"].to_numpy(), thresholds)
     return results.assign(exception=_text(kinds, results.index), exception_reasons=_text(reasons, results.index))
 
@@ -263,7 +265,8 @@ def _text(words: Coded, index: pd.Index) -> pd.Series:
     the few distinct texts and taken by code: converting every row's string is the slow part."""
     if not len(index):
         return pd.Series(words.values().tolist(), index=index)
-    return pd.Series(words.texts.tolist()).take(words.codes).set_axis(index)
+    codes, used = pd.factorize(words.codes)  # only the texts in use decide the type (None alone: object)
+    return pd.Series(words.texts[used].tolist()).take(codes).set_axis(index)
 
 
 def _spc_columns(results: pd.DataFrame, spc_options: dict, ordered: Ordered, sign: np.ndarray) -> pd.DataFrame:
@@ -319,12 +322,13 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
     sign = polarity_signs(table["polarity"])  # +1 higher is better, -1 lower, 0 neither
     variance = variance_of_signed(table["value"], table["target"], sign)
     table["variance_pct"] = variance
-    table["rag"] = rag_of_variance(variance, tolerance)
+    ratings = rag_codes(variance, tolerance)
+    table["rag"] = _text(Coded(ratings, RAG_LABELS), table.index)
     for column in [c for c in table.columns if c.startswith("benchmark_")]:
         table["vs_" + column.removeprefix("benchmark_")] = compare(
             table["value"].to_numpy(dtype=float), table[column].to_numpy(dtype=float), sign,
             table["decimals"].to_numpy(), *_interval(table))
-    table = _exceptions(table, thresholds, ordered, sign)
+    table = _exceptions(table, thresholds, ordered, sign, RAG_LABELS[ratings])
     if spc:
         table = _spc_columns(table, SPCOptions.coerce(spc_options), ordered, sign)
     else:

@@ -73,7 +73,7 @@ def rounded_for_display(values, decimals) -> np.ndarray:
 def _formatted(values: np.ndarray, spec: str) -> Coded:
     """format(v, spec) made once per distinct value; a missing value has the text "" (the last)."""
     codes, distinct = pd.factorize(values)
-    return Coded(codes, np.array([format(int(v) if spec == "d" else float(v), spec) for v in distinct] + [""], dtype=object))
+    return Coded(codes, np.array([format(v, spec) for v in np.asarray(distinct).tolist()] + [""], dtype=object))
 
 
 def _combined(parts: list[Coded]) -> tuple[np.ndarray, np.ndarray]:

@@ -91,14 +91,22 @@ def rag(value, target, polarity, tolerance_pct=5.0) -> np.ndarray:
     return rag_of_variance(adverse_variance_pct(value, target, polarity), tolerance_pct)
 
 
+RAG_LABELS = np.array([None, GREEN, AMBER, RED], dtype=object)  # what rag_codes count in
+
+
 def rag_of_variance(variance: np.ndarray, tolerance_pct=5.0) -> np.ndarray:
     """rag from the adverse variance already worked out (adverse_variance_pct)."""
+    return RAG_LABELS[rag_codes(variance, tolerance_pct)]
+
+
+def rag_codes(variance: np.ndarray, tolerance_pct=5.0) -> np.ndarray:
+    """0 (no rating), 1 Green, 2 Amber or 3 Red per element: positions in RAG_LABELS."""
     tolerance = np.broadcast_to(np.asarray(tolerance_pct, dtype=float), variance.shape)
-    out = np.full(variance.shape, None, dtype=object)
+    out = np.zeros(variance.shape, dtype=np.int8)
     known = ~np.isnan(variance)
-    out[known & (variance <= 0)] = GREEN
-    out[known & (variance > 0) & (variance < tolerance)] = AMBER
-    out[known & (variance >= tolerance)] = RED
+    out[known & (variance <= 0)] = 1
+    out[known & (variance > 0) & (variance < tolerance)] = 2
+    out[known & (variance >= tolerance)] = 3
     return out
 
 

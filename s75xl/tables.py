@@ -286,18 +286,18 @@ def normalise_targets(frame: pd.DataFrame) -> pd.DataFrame:
             raise TableError(f"{frame.attrs.get('source', 'The targets table')}: the column {column!r} is missing.")
     if "area" not in out:
         out["area"] = ""
-    out["area"] = blank_for_missing(out["area"]).str.strip()
-    out["measure"] = out["measure"].astype(str).str.strip()
-    starts, known = [], {}  # financial_year_start reads str(year): each distinct text is read once
-    for index, year in out["year"].items():
-        text = str(year)
-        if text not in known:
-            try:
-                known[text] = financial_year_start(year)
-            except ValueError as exc:
-                raise TableError(f"{_where(frame, index, 'year')}: {exc}.") from None
-        starts.append(known[text])
-    out["year_start"] = starts
+    out["area"] = per_distinct(out["area"], lambda c: blank_for_missing(c).str.strip())
+    out["measure"] = per_distinct(out["measure"], lambda c: c.astype(str).str.strip())
+    years = out["year"].to_numpy(dtype=object)  # financial_year_start reads str(year): each distinct text once
+    codes, texts = pd.factorize(np.array([str(year) for year in years.tolist()], dtype=object))
+    _, first = np.unique(codes, return_index=True)
+    starts = []
+    for row in first:  # in order of first appearance, so the first bad row is named
+        try:
+            starts.append(financial_year_start(years[row]))
+        except ValueError as exc:
+            raise TableError(f"{_where(frame, out.index[row], 'year')}: {exc}.") from None
+    out["year_start"] = np.array(starts, dtype=object)[codes].tolist()
     out["annual_target"] = _numeric(frame, "annual_target")
     out["baseline"] = _numeric(frame, "baseline") if "baseline" in out else np.nan
     out["tolerance_pct"] = _numeric(frame, "tolerance_pct") if "tolerance_pct" in out else np.nan
