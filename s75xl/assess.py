@@ -265,8 +265,8 @@ def _text(words: Coded, index: pd.Index) -> pd.Series:
     the few distinct texts and taken by code: converting every row's string is the slow part."""
     if not len(index):
         return pd.Series(words.values().tolist(), index=index)
-    codes, used = pd.factorize(words.codes)  # only the texts in use decide the type (None alone: object)
-    return pd.Series(words.texts[used].tolist()).take(codes).set_axis(index)
+    used = np.bincount(words.codes, minlength=len(words.texts)) > 0  # only texts in use decide the type (None alone: object)
+    return pd.Series(words.texts[used].tolist()).take((np.cumsum(used) - 1)[words.codes]).set_axis(index)
 
 
 def _spc_columns(results: pd.DataFrame, spc_options: dict, ordered: Ordered, sign: np.ndarray) -> pd.DataFrame:

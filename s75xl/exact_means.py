@@ -43,7 +43,7 @@ def exact_means(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarra
     lowest = np.where(lowest == _NO_EXPONENT, 0, lowest)
     at = np.repeat(np.arange(len(present)), counts)  # each value's position among the present groups
     shift = np.where(mantissa == 0, 0, exponent - lowest[at])
-    bits = np.frexp(np.abs(mantissa).astype(float))[1] + shift  # |mantissa| < 2**53: exact as a float
+    bits = _bit_length(np.abs(mantissa)) + shift
     fits = np.maximum.reduceat(bits, starts) + _bit_length(counts) <= _SAFE_BITS
     totals = np.empty(len(present), dtype=object)
     small = fits[at]
@@ -64,14 +64,23 @@ def exact_means(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarra
 
 def _odd_times_power_of_two(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """int64 m and e with value == m * 2**e exactly, m odd (e = _NO_EXPONENT and m = 0 for zero):
-    trailing zero bits removed, so that figures like 45.4 - 45.3 do not claim 53 bits they lack."""
-    fraction, exponent = np.frexp(values)
-    mantissa = (fraction * 2.0**53).astype(np.int64)  # exact: |fraction| < 1 has 53 significant bits
+    trailing zero bits removed, so that figures like 45.4 - 45.3 do not claim 53 bits they lack.
+    Read from the IEEE 754 fields of finite doubles: 52 stored bits, an implicit leading 1 for
+    normal numbers, and an exponent biased by 1023 (1075 with the 52 fraction bits)."""
+    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
+    field = (bits >> 52) & 0x7FF
+    fraction = bits & ((1 << 52) - 1)
+    normal = field > 0
+    mantissa = np.where(normal, fraction | (1 << 52), fraction)  # subnormals: no implicit bit, exponent -1074
+    exponent = np.where(normal, field - 1075, -1074)
     zero = mantissa == 0
-    lowest_bit = mantissa & -mantissa  # a power of two, exact as a float
-    zeros = np.where(zero, 0, np.frexp(lowest_bit.astype(float))[1] - 1)
-    return mantissa >> zeros, np.where(zero, _NO_EXPONENT, exponent.astype(np.int64) - 53 + zeros)
+    zeros = np.where(zero, 0, _bit_length(mantissa & -mantissa) - 1)  # a power of two: its bit length - 1
+    mantissa >>= zeros
+    return np.where(bits < 0, -mantissa, mantissa), np.where(zero, _NO_EXPONENT, exponent + zeros)
 
 
 def _bit_length(counts: np.ndarray) -> np.ndarray:
-    return np.frexp(counts.astype(float))[1]  # counts are far below 2**53
+    """int.bit_length of each non-negative integer below 2**53 (0 for 0): the exponent field of
+    the integer as a double, which holds it exactly."""
+    as_double = np.asarray(counts).astype(np.float64).view(np.int64)
+    return np.where(as_double == 0, 0, ((as_double >> 52) & 0x7FF) - 1022)

@@ -107,19 +107,27 @@ def _constant(where: np.ndarray, text: str) -> tuple[np.ndarray, Coded]:
 def _joined(kind: np.ndarray, parts: list[tuple[np.ndarray, Coded]]) -> Coded:
     """For the rows of this kind, each part's text (a part: the rows it has text for, and the
     texts) in order, joined by "; "; once per distinct combination of the parts present."""
+    here = np.flatnonzero(kind)
+    position = np.full(len(kind), -1, dtype=np.int64)
+    position[here] = np.arange(len(here))
     per_row = []
-    for rows, words in parts:
-        codes = np.full(len(kind), -1, dtype=np.int64)  # -1: this part says nothing for the row
-        codes[rows] = words.codes
-        per_row.append(Coded(np.where(kind, codes, -1), words.texts))
+    for rows, words in parts:  # each part's codes for the rows of this kind (-1: it says nothing there)
+        codes = np.full(len(here), -1, dtype=np.int64)
+        keep = position[rows] >= 0
+        codes[position[rows[keep]]] = words.codes[keep]
+        per_row.append(Coded(codes, words.texts))
+    if not len(here):
+        return Coded(np.zeros(len(kind), dtype=np.int64), np.array([], dtype=object))
     combined, first = _combined(per_row)
     texts = np.full(len(first), "", dtype=object)
     started = np.zeros(len(first), dtype=bool)
     for codes, words in per_row:
         code = codes[first]
-        here = code >= 0
-        texts[here & ~started] = words[code[here & ~started]]
-        more = here & started
+        says = code >= 0
+        texts[says & ~started] = words[code[says & ~started]]
+        more = says & started
         texts[more] = texts[more] + "; " + words[code[more]]
-        started |= here
-    return Coded(combined, texts)
+        started |= says
+    codes = np.zeros(len(kind), dtype=np.int64)  # rows of other kinds are not read
+    codes[here] = combined
+    return Coded(codes, texts)
