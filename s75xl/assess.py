@@ -142,10 +142,10 @@ def _target_rows(results: pd.DataFrame, targets: pd.DataFrame, year_start_month:
             source = targets.attrs.get("source", "the targets table")
             raise TableError(f"{source}, row {targets.index.get_loc(index) + 2}, column 'measure': "
                              f"{MeasureNotFoundError(label, catalogue.suggest(label))} It is not in the results either.")
-    ids = {label: _target_measure_id(label, measures, catalogue) for label in labels}
-    target_measure = pd.Index(targets["measure"].to_numpy(dtype=object)).map(ids).to_numpy(dtype=object)
+    ids = np.array([_target_measure_id(label, measures, catalogue) for label in labels] + [None], dtype=object)
+    target_measure = pd.Series(ids[pd.Index(labels).get_indexer(targets["measure"].to_numpy(dtype=object))])
     areas = pd.Index(pd.unique(targets["area"].to_numpy(dtype=object)))
-    kinds = pd.Index(pd.unique(target_measure))
+    kinds = pd.Index(pd.unique(target_measure.to_numpy()))
     months = results["period_end"].to_numpy().astype("datetime64[M]").astype(np.int64)  # since January 1970
     calendar_year, calendar_month = months // 12 + 1970, months % 12 + 1
     year = np.where(calendar_month >= year_start_month, calendar_year, calendar_year - 1)
@@ -155,8 +155,7 @@ def _target_rows(results: pd.DataFrame, targets: pd.DataFrame, year_start_month:
         known = (area >= 0) & (measure >= 0)
         return np.where(known, (area * len(kinds) + measure) * 100_000 + (year.astype(np.int64) % 100_000), -1)
 
-    target_keys = key(areas.get_indexer(targets["area"].to_numpy(dtype=object)), kinds.get_indexer(target_measure),
-                      targets["year_start"].to_numpy())
+    target_keys = key(_codes_in(areas, targets["area"]), _codes_in(kinds, target_measure), targets["year_start"].to_numpy())
     last = ~pd.Index(target_keys).duplicated(keep="last")  # a repeated key: the last row wins
     lookup = pd.Index(target_keys[last])
     target_row = np.flatnonzero(last)
