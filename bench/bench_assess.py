@@ -1,4 +1,5 @@
-"""Benchmark: `assess` on a region's pack load, 10 to 150 areas x 40 measures x 13 months.
+"""Benchmark: `assess` on a region's pack load, 10 to 150 areas x 40 measures x 13 months, and
+its fixed cost on one council's small table (100 measures x 13 months, 1,300 rows, as `fill` has).
 
 At each size, measured in one run, the two taking turns round after round:
 
@@ -8,8 +9,10 @@ At each size, measured in one run, the two taking turns round after round:
 - s75xl: `s75xl.assess.assess(results, targets)` with everything, SPC included.
 
 Prints the fastest and median round of each, s75xl over the floor, and the time per row at each
-size (the aim: linear from 10 to 150 areas, within 5 times the floor); writes
-bench/results/assess.csv. Run: python bench/bench_assess.py [rounds]
+size (the aim: linear from 10 to 150 areas, within 5 times the floor). On the small table a third
+contender takes its turn too: assess as `fill` calls it (no targets, no SPC), whose fixed cost
+should be a few tens of milliseconds. Writes bench/results/assess.csv.
+Run: python bench/bench_assess.py [rounds]
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ MONTHS = pd.period_range("2024-03", periods=13, freq="M")
 SIZES = (10, 50, 150)
 
 
-def tables(areas: int, measures: int = 40, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Results (one row per area, measure and month) and one year's flat targets per area and measure."""
+def tables(areas: int, measures: int = 40, seed: int = 1, *, rated_only: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Results (one row per area, measure and month) and one year's flat targets per area and measure;
+    with rated_only, only measures with a polarity (otherwise the first of every kind, as bench_fill)."""
     rng = np.random.default_rng(seed)
-    ids = [m.id for m in default_catalogue() if m.unit in ("percent", "per_100k", "count") and m.polarity != "none"][:measures]
+    ids = [m.id for m in default_catalogue()
+           if m.unit in ("percent", "per_100k", "count") and (m.polarity != "none" or not rated_only)][:measures]
     area = np.repeat([f"Area {a:03d}" for a in range(areas)], measures * len(MONTHS))
     measure = np.tile(np.repeat(ids, len(MONTHS)), areas)
     period = np.tile([str(m) for m in MONTHS], areas * measures)
@@ -71,6 +76,19 @@ def floor(table: pd.DataFrame) -> pd.DataFrame:
     return t.assign(rag=rag, direction=direction)
 
 
+def small_table(figures: dict, rounds: int) -> None:
+    """One council, 100 measures x 13 months: assess's fixed cost, against the floor of the same table."""
+    results, targets = tables(1, 100, rated_only=False)
+    prepared = floor_input(results, targets)
+    times = take_turns({"floor": lambda: floor(prepared), "s75xl": lambda: assess(results, targets),
+                        "fill_call": lambda: assess(results, None, spc=False)}, max(rounds, 5))
+    figures["small_rows"] = len(results)
+    for name, seconds in times.items():
+        figures[f"small_{name}_min_s"], figures[f"small_{name}_median_s"] = lowest_and_median(seconds)
+    figures["small_s75xl_over_floor_min"] = min(times["s75xl"]) / min(times["floor"])
+    figures["small_s75xl_over_floor_median_round"] = statistics.median(round_ratios(times, "s75xl", "floor"))
+
+
 def main(rounds: int = 5) -> dict:
     figures: dict = {"rounds": rounds, "measures": 40, "months": len(MONTHS)}
     per_row = {}
@@ -88,6 +106,7 @@ def main(rounds: int = 5) -> dict:
         per_row[areas] = min(times["s75xl"]) / len(results)
         figures[f"{tag}_s75xl_us_per_row"] = per_row[areas] * 1e6
     figures["per_row_150_over_10"] = per_row[SIZES[-1]] / per_row[SIZES[0]]
+    small_table(figures, rounds)
     figures["meets_aim"] = figures[f"{SIZES[-1]}_areas_s75xl_over_floor_min"] <= 5 and figures["per_row_150_over_10"] <= 1.25
     record("assess", figures)
     return figures
