@@ -19,8 +19,8 @@ from .catalogue import Catalogue, default_catalogue
 from .errors import InputError, MeasureNotFoundError
 from .rates import rate
 from .exception_words import Coded, exception_words, rounded_for_display as _rounded  # noqa: F401  (_rounded: tests' reference)
-from .many_series import Ordered, compare, polarity_signs, runs
-from .ratings import RAG_LABELS, Thresholds, rag_codes, variance_of_signed
+from .many_series import Ordered, compare, runs
+from .ratings import POLARITY_SIGN, RAG_LABELS, Thresholds, rag_codes, variance_of_signed
 from .spc_many import assurance, chart, check_options, icons
 from .spc_options import SPCOptions
 from .tables import NO_EVENTS_NOTE, TableError, blank_for_missing, normalise_results, normalise_targets
@@ -49,11 +49,12 @@ def _refuse_duplicates(table: pd.DataFrame) -> None:
                          f"{' (' + str(first['area']) + ')' if first['area'] else ''}; keep one.")
 
 
-def _resolve_measures(results: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, dict]:
-    """The table with canonical measure ids, names, polarity and decimals, and id -> Measure
-    (None for a local measure given its own polarity). The mapping is returned beside the table,
-    not kept in DataFrame.attrs, which pandas deep-copies on every operation. Each distinct
-    label is looked up once."""
+def _resolve_measures(results: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, dict, dict]:
+    """The table with canonical measure ids, names, polarity and decimals, id -> Measure (None for
+    a local measure given its own polarity), and what later steps would otherwise work out again
+    from 78,000 strings: each row's measure id as a code (and the distinct ids) and its polarity
+    sign. The mapping is returned beside the table, not kept in DataFrame.attrs, which pandas
+    deep-copies on every operation. Each distinct label is looked up once."""
     codes, labels = pd.factorize(results["measure"], use_na_sentinel=False)
     _, first_rows = np.unique(codes, return_index=True)
     found = []
@@ -75,7 +76,10 @@ def _resolve_measures(results: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.D
         column = lambda k: np.array([], dtype=object)  # noqa: E731
     out = results.assign(measure=column(0), measure_name=column(1), polarity=column(2),
                          decimals=np.array([f[3] for f in found])[codes] if found else np.array([], dtype=int))
-    return out, {f[0]: f[4] for f in found}
+    id_codes, ids = pd.factorize(np.array([f[0] for f in found], dtype=object))
+    known = {"measure": (id_codes[codes], ids),
+             "sign": np.array([POLARITY_SIGN.get(f[2], 0) for f in found] + [0], dtype=float)[codes]}
+    return out, {f[0]: f[4] for f in found}, known
 
 
 def _fill_values(results: pd.DataFrame, measures: dict) -> pd.DataFrame:
@@ -110,14 +114,15 @@ def _fill_values(results: pd.DataFrame, measures: dict) -> pd.DataFrame:
 
 
 def _targets_for(results: pd.DataFrame, targets: pd.DataFrame | None, year_start_month: int,
-                 measures: dict, catalogue: Catalogue) -> pd.DataFrame:
+                 measures: dict, catalogue: Catalogue, known: dict | None = None) -> pd.DataFrame:
     """Each row's profiled target: its area's target for the measure and financial year, else the
     all-areas one (blank area). Each (target row, month) pair is profiled once."""
     target = np.full(len(results), np.nan)
     profile = np.full(len(results), None, dtype=object)
     tolerance = np.full(len(results), np.nan)
+    known = known or {}
     if targets is not None and not results.empty:
-        rows, month = _target_rows(results, targets, year_start_month, measures, catalogue)
+        rows, month = _target_rows(results, targets, year_start_month, measures, catalogue, known)
         matched = np.flatnonzero(rows >= 0)
         if matched.size:
             codes, distinct = pd.factorize(rows[matched] * 16 + month[matched])  # in order of first use, so the first bad target row is reported
@@ -132,7 +137,7 @@ def _targets_for(results: pd.DataFrame, targets: pd.DataFrame | None, year_start
 
 
 def _target_rows(results: pd.DataFrame, targets: pd.DataFrame, year_start_month: int, measures: dict,
-                 catalogue: Catalogue) -> tuple[np.ndarray, np.ndarray]:
+                 catalogue: Catalogue, known: dict) -> tuple[np.ndarray, np.ndarray]:
     """For each results row, the targets row that applies (-1 for none) and the month of its
     financial year (1 to 12). Area, measure and year become one integer key on each side."""
     labels = pd.unique(targets["measure"].to_numpy(dtype=object))
@@ -159,16 +164,17 @@ def _target_rows(results: pd.DataFrame, targets: pd.DataFrame, year_start_month:
     last = ~pd.Index(target_keys).duplicated(keep="last")  # a repeated key: the last row wins
     lookup = pd.Index(target_keys[last])
     target_row = np.flatnonzero(last)
-    measure = _codes_in(kinds, results["measure"])
-    own = lookup.get_indexer(key(_codes_in(areas, results["area"]), measure, year))
+    measure = _codes_in(kinds, results["measure"], known.get("measure"))
+    own = lookup.get_indexer(key(_codes_in(areas, results["area"], known.get("area")), measure, year))
     every = lookup.get_indexer(key(np.full(len(results), areas.get_indexer([""])[0]), measure, year))
     rows = np.where(own >= 0, target_row[own], np.where(every >= 0, target_row[every], -1))
     return rows, month
 
 
-def _codes_in(index: pd.Index, column: pd.Series) -> np.ndarray:
-    """index.get_indexer(column), each distinct value of the column looked up once."""
-    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+def _codes_in(index: pd.Index, column: pd.Series, known: tuple | None = None) -> np.ndarray:
+    """index.get_indexer(column), each distinct value of the column looked up once; `known` is the
+    column's (codes, distinct values) when assess has them already."""
+    codes, distinct = known or pd.factorize(column, use_na_sentinel=False)
     return np.append(index.get_indexer(np.asarray(distinct, dtype=object)), -1)[codes]
 
 
@@ -211,12 +217,12 @@ def _target_measure_id(label: str, measures: dict, catalogue: Catalogue) -> str:
         return label
 
 
-def _ordered(results: pd.DataFrame) -> Ordered:
+def _ordered(results: pd.DataFrame, known: dict | None = None) -> Ordered:
     """The rows in series and date order (many_series.Ordered); a series is numbered by its keys'
     codes, one key column at a time (what groupby(...).ngroup() numbers, in another order)."""
     series = np.zeros(len(results), dtype=np.int64)
     for key in series_keys(results):
-        codes, distinct = pd.factorize(results[key], use_na_sentinel=False)
+        codes, distinct = (known or {}).get(key) or pd.factorize(results[key], use_na_sentinel=False)
         series = pd.factorize(series * len(distinct) + codes)[0]
     return Ordered(series, results["period_start"].to_numpy())
 
@@ -311,14 +317,16 @@ def assess(results: pd.DataFrame, targets: pd.DataFrame | None = None, *,
     attrs = dict(normalised.attrs)  # the source file and the notes on how it was read
     normalised = normalised.reset_index(drop=True)  # rows are addressed by position from here on
     normalised.attrs = attrs
-    table, measures = _resolve_measures(normalised, catalogue)
-    ordered = _ordered(table)
+    table, measures, known = _resolve_measures(normalised, catalogue)
+    known["area"] = pd.factorize(table["area"], use_na_sentinel=False)
+    ordered = _ordered(table, known)
     if _has_duplicates(ordered):
         _refuse_duplicates(table)  # names the rows
     table = _fill_values(table, measures)
-    table = _targets_for(table, None if targets is None else normalise_targets(targets), year_start_month, measures, catalogue)
+    table = _targets_for(table, None if targets is None else normalise_targets(targets), year_start_month, measures, catalogue,
+                         known)
     tolerance = table["tolerance_pct"].fillna(thresholds.amber_tolerance_pct)
-    sign = polarity_signs(table["polarity"])  # +1 higher is better, -1 lower, 0 neither
+    sign = known["sign"]  # +1 higher is better, -1 lower, 0 neither
     variance = variance_of_signed(table["value"], table["target"], sign)
     table["variance_pct"] = variance
     ratings = rag_codes(variance, tolerance)
