@@ -19,7 +19,7 @@ from .catalogue import Catalogue, default_catalogue
 from .errors import InputError, MeasureNotFoundError
 from .rates import rate
 from .exception_words import Coded, exception_words, rounded_for_display as _rounded  # noqa: F401  (_rounded: tests' reference)
-from .many_series import Ordered, compare, runs
+from .many_series import COMPARISONS, Ordered, compare, compare_codes, runs
 from .ratings import POLARITY_SIGN, RAG_LABELS, Thresholds, rag_codes, variance_of_signed
 from .spc_many import assurance, chart, check_options, icons
 from .spc_options import SPCOptions
@@ -247,7 +247,8 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered,
     decimals = ordered.take(results["decimals"].to_numpy())
     previous = ordered.previous(value)
     run = ordered.back(runs(value, previous, sign))
-    results["direction"] = pd.Series(ordered.back(compare(value, previous, sign, decimals)), index=results.index, dtype=object)
+    results["direction"] = pd.Series(COMPARISONS[ordered.back(compare_codes(value, previous, sign, decimals))],
+                                     index=results.index, dtype=object)
     starts = pd.DatetimeIndex(ordered.take(results["period_start"].to_numpy()))
     here = _series_day_keys(ordered.series, starts)  # sorted: the rows are in series and date order
     if (np.diff(here) == 0).any():
@@ -255,8 +256,8 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered,
     wanted = _series_day_keys(ordered.series, starts - pd.DateOffset(years=1))
     found = np.minimum(np.searchsorted(here, wanted), max(len(here) - 1, 0))
     before = np.where((len(here) > 0) & (here[found] == wanted), value[found], np.nan)
-    results["direction_last_year"] = pd.Series(ordered.back(compare(value, before, sign, decimals)), index=results.index,
-                                               dtype=object)
+    results["direction_last_year"] = pd.Series(COMPARISONS[ordered.back(compare_codes(value, before, sign, decimals))],
+                                               index=results.index, dtype=object)
     kinds, reasons = exception_words(
         results["value"].to_numpy(dtype=float), results["target"].to_numpy(dtype=float),
         results["variance_pct"].to_numpy(dtype=float), rating, run,

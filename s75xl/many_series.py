@@ -95,8 +95,12 @@ SIMILAR, BETTER, WORSE, SIGNIFICANTLY_BETTER, SIGNIFICANTLY_WORSE = range(1, 6)
 
 def compare(value, other, sign, decimals, ci_lower=None, ci_upper=None) -> np.ndarray:
     """better / similar / worse (or significantly better / worse where an interval lies wholly on
-    one side); None where anything is missing: ratings.compare_to for whole columns. Worked out
-    as codes into COMPARISONS, so the words are put in by one take."""
+    one side); None where anything is missing: ratings.compare_to for whole columns."""
+    return COMPARISONS[compare_codes(value, other, sign, decimals, ci_lower, ci_upper)]
+
+
+def compare_codes(value, other, sign, decimals, ci_lower=None, ci_upper=None) -> np.ndarray:
+    """compare as positions in COMPARISONS (small integers move and reorder faster than words)."""
     value = np.asarray(value, dtype=float)
     other = np.broadcast_to(np.asarray(other, dtype=float), value.shape)
     sign = np.broadcast_to(np.asarray(sign, dtype=float), value.shape)
@@ -118,4 +122,4 @@ def compare(value, other, sign, decimals, ci_lower=None, ci_upper=None) -> np.nd
         signed = difference * sign
     code[known] = np.where(similar[known], SIMILAR,
                            np.where(signed[known] > 0, BETTER, np.where(signed[known] < 0, WORSE, SIMILAR)))
-    return COMPARISONS[code]
+    return code
