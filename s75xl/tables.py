@@ -149,7 +149,7 @@ def per_distinct(column: pd.Series, transform) -> pd.Series:
     """transform(column), worked out on its distinct values only (a region's table repeats a few
     areas and measures thousands of times): the same values, dtype and index. Only for text
     columns: in an object column 1, 1.0 and True are one distinct value but three different texts."""
-    if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
+    if not isinstance(column.dtype, pd.StringDtype) and pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
         return transform(column)
     codes, distinct = pd.factorize(column, use_na_sentinel=False)
     return transform(pd.Series(distinct, dtype=column.dtype)).take(codes).set_axis(column.index)

@@ -41,3 +41,20 @@ def test_every_row_gets_the_words_exception_reasons_gives_it(table, settings_):
 def test_rounded_for_display_rounds_each_row_to_its_own_places():
     got = rounded_for_display(np.array([2.675, 2.675, 12.25, np.nan]), np.array([2, 1, 1, 0]))
     assert got[:3].tolist() == [2.68, 2.7, 12.3] and np.isnan(got[3])
+
+
+def test_one_decimal_texts_match_format_everywhere():
+    """The ".1f" texts made per distinct rounded value equal format(v, ".1f") for every value:
+    halves (exact binary ones such as 0.25 round to even), values a hair either side of a half,
+    negative values that round to zero ("-0.0"), both zeros, huge and non-finite values."""
+    from s75xl.exception_words import _formatted
+
+    rng = np.random.default_rng(7)
+    values = np.concatenate([
+        rng.uniform(-1000, 1000, 20_000), np.round(rng.uniform(-100, 100, 5_000), 2), np.arange(-40, 40) / 8,
+        np.nextafter(np.arange(-40, 40) / 20, np.inf), np.nextafter(np.arange(-40, 40) / 20, -np.inf),
+        [0.0, -0.0, -0.04, 0.04, 0.05, -0.05, 0.15, 0.25, 0.35, 9_999_999.95, 1e7, 1e15, -1e300, np.inf, -np.inf, np.nan]])
+    for order in (values, values[::-1]):
+        coded = _formatted(order, ".1f")
+        expected = ["" if np.isnan(v) else format(v, ".1f") for v in order.tolist()]
+        assert coded.values().tolist() == expected
