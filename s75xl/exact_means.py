@@ -38,13 +38,13 @@ def exact_means(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarra
     present = np.flatnonzero(np.bincount(group, minlength=groups))
     starts = np.searchsorted(group, present)
     counts = np.diff(np.append(starts, len(group)))
-    mantissa, exponent = _odd_times_power_of_two(np.where(finite, values, 0.0))
+    mantissa, exponent, top = _odd_times_power_of_two(np.where(finite, values, 0.0))
     lowest = np.minimum.reduceat(exponent, starts)
     lowest = np.where(lowest == _NO_EXPONENT, 0, lowest)
     at = np.repeat(np.arange(len(present)), counts)  # each value's position among the present groups
     shift = np.where(mantissa == 0, 0, exponent - lowest[at])
-    bits = _bit_length(np.abs(mantissa)) + shift
-    fits = np.maximum.reduceat(bits, starts) + _bit_length(counts) <= _SAFE_BITS
+    bits = np.maximum.reduceat(top, starts) - lowest + 1  # the widest scaled value's bit length, or more
+    fits = bits + _bit_length(counts) <= _SAFE_BITS
     totals = np.empty(len(present), dtype=object)
     small = fits[at]
     if small.any():
@@ -62,21 +62,33 @@ def exact_means(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarra
     return out
 
 
-def _odd_times_power_of_two(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _odd_times_power_of_two(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """int64 m and e with value == m * 2**e exactly, m odd (e = _NO_EXPONENT and m = 0 for zero):
-    trailing zero bits removed, so that figures like 45.4 - 45.3 do not claim 53 bits they lack.
+    trailing zero bits removed, so that figures like 45.4 - 45.3 do not claim 53 bits they lack;
+    and t, the exponent of each value's top bit (|value| < 2**(t + 1); -1022 at most for zeros
+    and subnormals).
     Read from the IEEE 754 fields of finite doubles: 52 stored bits, an implicit leading 1 for
     normal numbers, and an exponent biased by 1023 (1075 with the 52 fraction bits)."""
     bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
     field = (bits >> 52) & 0x7FF
-    fraction = bits & ((1 << 52) - 1)
+    mantissa = bits & ((1 << 52) - 1)
     normal = field > 0
-    mantissa = np.where(normal, fraction | (1 << 52), fraction)  # subnormals: no implicit bit, exponent -1074
-    exponent = np.where(normal, field - 1075, -1074)
+    mantissa[normal] |= 1 << 52  # subnormals: no implicit bit, and the exponent of field 1
+    exponent = np.maximum(field, 1) - 1075
     zero = mantissa == 0
-    zeros = np.where(zero, 0, _bit_length(mantissa & -mantissa) - 1)  # a power of two: its bit length - 1
+    zeros = _log2_of_power_of_two(mantissa & -mantissa)  # trailing zero bits (nonsense for zero, masked below)
+    zeros[zero] = 0
     mantissa >>= zeros
-    return np.where(bits < 0, -mantissa, mantissa), np.where(zero, _NO_EXPONENT, exponent + zeros)
+    np.negative(mantissa, out=mantissa, where=bits < 0)
+    top = exponent + 52  # field - 1023
+    exponent += zeros
+    exponent[zero] = _NO_EXPONENT
+    return mantissa, exponent, top
+
+
+def _log2_of_power_of_two(powers: np.ndarray) -> np.ndarray:
+    """log2 of positive powers of two below 2**53: the exponent field of each as a double."""
+    return (powers.astype(np.float64).view(np.int64) >> 52) - 1023
 
 
 def _bit_length(counts: np.ndarray) -> np.ndarray:

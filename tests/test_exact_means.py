@@ -42,7 +42,7 @@ def test_published_figures_sum_in_int64_and_far_apart_magnitudes_in_python_integ
     rng = np.random.default_rng(3)
     figures = np.round(rng.uniform(0, 1000, 20_000), 1)
     group = np.repeat(np.arange(2_000), 10)
-    mantissa, exponent = _odd_times_power_of_two(figures)
+    mantissa, exponent, _ = _odd_times_power_of_two(figures)
     assert (mantissa % 2 != 0)[figures != 0].all() and np.array_equal(np.ldexp(mantissa.astype(float), exponent), figures)
     _check(figures, group, 2_000)
     mixed = figures.copy()
