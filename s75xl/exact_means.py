@@ -21,24 +21,27 @@ _NO_EXPONENT = np.iinfo(np.int32).max  # the exponent of a zero: it does not set
 _SAFE_BITS = 62  # the largest sum bit length allowed in int64 (one bit spare)
 
 
-def exact_means(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+def exact_means(values: np.ndarray, group: np.ndarray, groups: int, parts: tuple | None = None) -> np.ndarray:
     """The mean of each group's non-missing values, as spc.exact_mean gives it. NaN for a group
-    with no values; a group holding an infinity gets the plain mean (as exact_mean does)."""
+    with no values; a group holding an infinity gets the plain mean (as exact_mean does).
+    `parts` is decompose() of the same positions' values, when the caller has it already (the
+    SPC ranges are averaged twice, before and after screening)."""
     values = np.asarray(values, dtype=float)
     group = np.asarray(group)
     keep = ~np.isnan(values)
     values, group = values[keep], group[keep]
+    parts = decompose(values) if parts is None else tuple(part[keep] for part in parts)
     out = np.full(groups, np.nan)
     if not values.size:
         return out
     if (np.diff(group) < 0).any():  # spc_many passes its segments in order; anyone else is sorted here
         order = np.argsort(group, kind="stable")
-        values, group = values[order], group[order]
+        values, group, parts = values[order], group[order], tuple(part[order] for part in parts)
     finite = np.isfinite(values)
     present = np.flatnonzero(np.bincount(group, minlength=groups))
     starts = np.searchsorted(group, present)
     counts = np.diff(np.append(starts, len(group)))
-    mantissa, exponent, top = _odd_times_power_of_two(np.where(finite, values, 0.0))
+    mantissa, exponent, top = parts
     lowest = np.minimum.reduceat(exponent, starts)
     lowest = np.where(lowest == _NO_EXPONENT, 0, lowest)
     at = np.repeat(np.arange(len(present)), counts)  # each value's position among the present groups
@@ -60,6 +63,12 @@ def exact_means(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarra
     for g in np.flatnonzero(np.bincount(group[~finite], minlength=groups) > 0):
         out[g] = values[group == g].mean()
     return out
+
+
+def decompose(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """_odd_times_power_of_two of each value, infinities and NaN read as zero."""
+    values = np.asarray(values, dtype=float)
+    return _odd_times_power_of_two(np.where(np.isfinite(values), values, 0.0))
 
 
 def _odd_times_power_of_two(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .many_series import exact_means, run_lengths
+from .exact_means import decompose, exact_means
+from .many_series import run_lengths
 from .spc import LIMIT_CONSTANT, NO_FACET, SCREEN_CONSTANT, TWO_SIGMA, _rebase_dates_for, spc
 
 OPTIONS = dict(rebase=None, fix_after_n_points=None, screen_outliers=True, two_in_three="ptd", run_length=7,
@@ -77,10 +78,12 @@ def chart(y: np.ndarray, series: np.ndarray, dates: np.ndarray, direction: np.nd
     ranges = np.abs(y - previous)
     mean = exact_means(np.where(baseline, y, np.nan), segment, segments)
     base_ranges = np.where(baseline, ranges, np.nan)
-    amr = exact_means(base_ranges, segment, segments)
+    range_parts = decompose(base_ranges)  # the ranges are averaged twice: before and after screening
+    amr = exact_means(base_ranges, segment, segments, range_parts)
     if options["screen_outliers"]:
         with np.errstate(invalid="ignore"):
-            amr = exact_means(np.where(base_ranges < SCREEN_CONSTANT * amr[segment], base_ranges, np.nan), segment, segments)
+            screened = np.where(base_ranges < SCREEN_CONSTANT * amr[segment], base_ranges, np.nan)
+        amr = exact_means(screened, segment, segments, range_parts)
     mean, amr = mean[segment], amr[segment]
     lpl, upl = mean - LIMIT_CONSTANT * amr, mean + LIMIT_CONSTANT * amr
     nlpl, nupl = mean - TWO_SIGMA * amr, mean + TWO_SIGMA * amr

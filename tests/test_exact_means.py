@@ -61,3 +61,19 @@ def test_groups_at_the_int64_limit():
             values = np.array([top * 1.75] + [1.0] * (count - 1) if count > 1 else [top], dtype=float)
             _check(values, np.zeros(count, dtype=np.int64), 1)
             _check(-values, np.zeros(count, dtype=np.int64), 1)
+
+
+def test_parts_worked_out_once_give_the_same_means():
+    from s75xl.exact_means import decompose
+
+    rng = np.random.default_rng(11)
+    values = np.round(rng.uniform(0, 50, 3_000), 1)
+    values[rng.random(3_000) < 0.1] = np.nan
+    group = np.sort(rng.integers(0, 300, 3_000))
+    parts = decompose(values)
+    screened = np.where(values < 40, values, np.nan)
+    for some in (values, screened):
+        assert np.array_equal(exact_means(some, group, 300, parts), exact_means(some, group, 300), equal_nan=True)
+    shuffled = rng.permutation(3_000)
+    assert np.array_equal(exact_means(screened[shuffled], group[shuffled], 300, tuple(p[shuffled] for p in parts)),
+                          exact_means(screened, group, 300), equal_nan=True)
