@@ -239,6 +239,17 @@ def _series_day_keys(series: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
     return series.astype(np.int64) * 2**32 + days
 
 
+def year_before(dates: np.ndarray) -> np.ndarray:
+    """Days since 1970 of the day a year before each date, as ``- pd.DateOffset(years=1)`` moves
+    it (29 February to the 28th), in numpy's calendar arithmetic rather than per-date offsets."""
+    days = np.asarray(dates).astype("datetime64[D]")
+    month = days.astype("datetime64[M]")
+    day = (days - month.astype("datetime64[D]")).astype(np.int64)
+    before = month - np.timedelta64(12, "M")
+    length = ((before + np.timedelta64(1, "M")).astype("datetime64[D]") - before.astype("datetime64[D]")).astype(np.int64)
+    return before.astype("datetime64[D]").astype(np.int64) + np.minimum(day, length - 1)
+
+
 def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered, sign: np.ndarray,
                 rating: np.ndarray) -> pd.DataFrame:
     """Direction of travel, consecutive runs and exceptions for every series at once (many_series)."""
@@ -253,7 +264,7 @@ def _exceptions(results: pd.DataFrame, thresholds: Thresholds, ordered: Ordered,
     here = _series_day_keys(ordered.series, starts)  # sorted: the rows are in series and date order
     if (np.diff(here) == 0).any():
         raise ValueError("cannot reindex on an axis with duplicate labels")  # as the per-series version did
-    wanted = _series_day_keys(ordered.series, starts - pd.DateOffset(years=1))
+    wanted = ordered.series.astype(np.int64) * 2**32 + year_before(ordered.dates)
     found = np.minimum(np.searchsorted(here, wanted), max(len(here) - 1, 0))
     before = np.where((len(here) > 0) & (here[found] == wanted), value[found], np.nan)
     results["direction_last_year"] = pd.Series(COMPARISONS[ordered.back(compare_codes(value, before, sign, decimals))],

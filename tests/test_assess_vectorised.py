@@ -296,3 +296,13 @@ def test_targets_named_by_alias_repeated_after_naming_and_for_every_area_match_t
     expected = reference_assess(results, targets, year_start_month=year_start_month)
     pd.testing.assert_frame_equal(got, expected, check_dtype=True)
     assert got["target"].notna().any() and got["target"].isna().any()
+
+
+def test_the_year_before_is_what_dateoffset_gives_on_every_day_and_time():
+    from s75xl.assess import year_before
+
+    days = pd.date_range("1900-01-01", "2100-12-31", freq="D")
+    times = days[::7] + pd.to_timedelta(np.arange(len(days[::7])) % 86_400, unit="s")
+    for dates in (days, times):
+        expected = (dates - pd.DateOffset(years=1)).to_numpy().astype("datetime64[D]").astype(np.int64)
+        assert np.array_equal(year_before(dates.to_numpy()), expected)
