@@ -18,7 +18,7 @@ from ..catalogue import default_catalogue
 from ..errors import S75Error
 from ..safety.outputs import check_output, write_atomically
 from ..safety.zipguard import xml_refusal
-from ..xlsx.values import sheet_values
+from ..xlsx.values import cell_ref, number_formats, sheet_cells
 from .layout import Layout, _sheet, find, is_percent_format
 from .linked import with_linked_measures
 from .plan import CellWrite, FillReport, plan
@@ -69,7 +69,8 @@ def read_layout_sheet(package: Package, layout: Layout) -> tuple[dict[str, list[
     with warnings.catch_warnings():  # openpyxl's parser only reads here: the parts it cannot model are not lost
         warnings.simplefilter("ignore", UserWarning)
         try:
-            grid[wanted], formats = sheet_values(package, parts[wanted])
+            formats = number_formats(package)
+            grid[wanted], styles = sheet_cells(package, parts[wanted], formats)
         except S75Error:
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged or hostile sheet: one sentence, never a traceback
@@ -78,7 +79,8 @@ def read_layout_sheet(package: Package, layout: Layout) -> tuple[dict[str, list[
                 raise refusal from None
             raise TemplateError(f"The template {package.path} is damaged or not a workbook s75xl can read "
                                 f"({type(exc).__name__}).") from None
-    return grid, {ref for ref, code in formats.items() if is_percent_format(code)}
+    percent = {i for i, code in enumerate(formats) if is_percent_format(code)}  # an unknown style is General
+    return grid, {cell_ref(r, c) for (r, c), style in styles.items() if style in percent}
 
 
 def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame | None = None,
