@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -84,12 +85,15 @@ def read_layout_sheet(package: Package, layout: Layout) -> tuple[dict[str, list[
 
 
 def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame | None = None,
-         layout: str | Path | None = None, out: str | Path, in_place: bool = False, strict: bool = False) -> FillReport:
+         layout: str | Path | None = None, out: str | Path, in_place: bool = False, strict: bool = False,
+         timings: dict[str, float] | None = None) -> FillReport:
     """Write the results (assessed against the targets, if given) into the council's template.
 
     With `strict`, a fill that would write nothing (or leave some of the template's measures
     empty because the data has them only for other periods) is an error and no file is written.
+    `timings`, if given, receives the seconds each stage took (bench/bench_fill.py reads them).
     """
+    lap = Laps(timings)
     template, out = Path(template), Path(out)
     same = out.resolve() == template.resolve()
     if same and not in_place:
@@ -99,16 +103,37 @@ def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame |
     check_output(out, sources if same else [template, *sources])
     package = Package.open(template)
     chosen = Layout.load(layout or default_layout(template))
+    lap("open")
     grid, percent_cells = read_layout_sheet(package, chosen)
+    lap("read_sheet")
     found = find(chosen, grid)
     results = with_linked_measures(results, default_catalogue(), set(found.measure_rows))
+    lap("find")
     assessed = assess(results, targets, spc=any(c.startswith("spc_") for c in chosen.columns))
+    lap("assess")
     writes, report = plan(assessed, chosen, found, grid[found.sheet], percent_cells)
+    lap("plan")
     if strict and report.warning:
         raise FillError(f"{template}: {report.warning} Nothing was written to {out}.")
     apply_writes(package, writes)
+    lap("patch")
     if same:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         shutil.copy2(template, template.with_name(f"{template.stem}.backup-{stamp}{template.suffix}"))
     write_atomically(out, package.save, inputs=sources if same else [template, *sources], mode_from=template)
+    lap("save")
     return report
+
+
+class Laps:
+    """Seconds since the last lap, stored under each stage's name (nothing at all without a dict)."""
+
+    def __init__(self, into: dict[str, float] | None):
+        self.into = into
+        self.last = time.perf_counter() if into is not None else 0.0
+
+    def __call__(self, stage: str) -> None:
+        if self.into is not None:
+            now = time.perf_counter()
+            self.into[stage] = now - self.last
+            self.last = now

@@ -22,7 +22,7 @@ ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
 CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
 ATTR = re.compile(r'(\w+)="([^"]*)"')
 ROW_NUMBER = re.compile(r'\br="(\d+)"')
-CELL_REF = re.compile(r'\br="([A-Z]+\d+)"')
+CELL_AND_REF = re.compile(r'(<c\b(?=[^>]*?\br="([A-Z]+\d+)")?[^>]*?(?:/>|>.*?</c>))', re.S)  # a cell, its head's ref
 CELL_OPEN = re.compile(r"<c\b[^>]*>")
 CELL_OPEN_WITH_REF = re.compile(r'<c\b[^>]*?\br="[A-Z]+\d+"[^>]*>')
 STYLE = re.compile(r'\bs="(\d+)"')
@@ -72,6 +72,7 @@ class SheetEditor:
         if len(CELL_OPEN.findall(body)) != len(CELL_OPEN_WITH_REF.findall(body)):
             raise TemplateError(f"{part} has cells without references, which s75xl cannot patch safely.")
         self._merged: dict[int, list] | None = None
+        self._may_merge = "<mergeCell" in self.text
         self._tall_merges: list = []
         self.formulas_overwritten = False
         self.changed = False
@@ -82,13 +83,11 @@ class SheetEditor:
         if row is not None and "cells" not in row:
             row_xml = row["xml"]
             row["open"] = re.match(r"<row\b[^>]*?/?>", row_xml).group(0)
-            cells = {m.group(0)[: m.group(0).index(">")]: m.group(0) for m in CELL.finditer(row_xml)}
             by_ref = {}
-            for cell in cells.values():
-                ref = CELL_REF.search(cell, 0, cell.index(">") + 1)
-                if ref is None:
+            for cell, ref in CELL_AND_REF.findall(row_xml):
+                if not ref:
                     raise TemplateError(f"{self.part} has cells without references, which s75xl cannot patch safely.")
-                by_ref[ref.group(1)] = cell
+                by_ref[ref] = cell
             row["cells"], row["dirty"] = by_ref, False
         return row
 
@@ -124,12 +123,14 @@ class SheetEditor:
 
     def set(self, ref: str, value, style: int | None = None) -> None:
         """Write a number, text, True/False or None (an empty cell) to ref, keeping its style."""
-        row_number, _ = _split(ref)
-        if self._merges_at(row_number) and self.anchor(ref) != ref:
+        row_number, _ = _REFS.get(ref) or _split(ref)
+        if self._may_merge and self._merges_at(row_number) and self.anchor(ref) != ref:
             raise TemplateError(f"{self.part}: cell {ref} is inside a merged range; write to {self.anchor(ref)}.")
-        row = self._row(row_number)
+        row = self.rows.get(row_number)
         if row is None:
             row = self.rows[row_number] = {"xml": "", "open": f'<row r="{row_number}">', "cells": {}, "dirty": True}
+        elif "cells" not in row:
+            self._row(row_number)
         old = row["cells"].get(ref)
         if old is not None and "<f" in old:
             self.formulas_overwritten = True
