@@ -40,6 +40,7 @@ from s75xl.fill import fill  # noqa: E402
 MONTHS = pd.period_range("2024-03", periods=13, freq="M")
 ROWS_PER_MB = 23_000  # data-sheet rows of six 3-decimal numbers per MB of compressed template
 SIZES_MB = (1, 5, 20)
+SHEET_ROWS = 8 * ROWS_PER_MB  # a data tab of about 8 MB compressed inflates to about 45 MiB
 
 
 def build(folder: Path, size_mb: float, measures: int = 100) -> tuple[Path, Path, pd.DataFrame]:
@@ -52,9 +53,10 @@ def build(folder: Path, size_mb: float, measures: int = 100) -> tuple[Path, Path
         ws.append(["Monthly"] + [m.strftime("%b %y") for m in MONTHS] + ["Target"])
         for k in range(measures):
             ws.append([f"Local measure {k + 1}"] + [round(float(v), 1) for v in np.random.default_rng(k).uniform(10, 90, 13)] + [50])
-        if size_mb:
-            data = wb.create_sheet("Data")
-            for row in np.random.default_rng(1).uniform(0, 1000, (int(size_mb * ROWS_PER_MB), 6)).round(3).tolist():
+        rows = np.random.default_rng(1).uniform(0, 1000, (int(size_mb * ROWS_PER_MB), 6)).round(3).tolist()
+        for k, start in enumerate(range(0, len(rows), SHEET_ROWS)):  # data tabs under the 100 MiB part limit
+            data = wb.create_sheet("Data" if k == 0 else f"Data {k + 1}")
+            for row in rows[start:start + SHEET_ROWS]:
                 data.append(row)
         wb.save(template)
     rng = np.random.default_rng(2)

@@ -120,7 +120,7 @@ def fill(template: str | Path, results: pd.DataFrame, *, targets: pd.DataFrame |
     if same:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         shutil.copy2(template, template.with_name(f"{template.stem}.backup-{stamp}{template.suffix}"))
-    write_atomically(out, package.save, inputs=sources if same else [template, *sources], mode_from=template)
+    write_atomically(out, package.write, inputs=sources if same else [template, *sources], mode_from=template)
     lap("save")
     return report
 

@@ -221,11 +221,18 @@ def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list],
             (report.only_other_periods if measure in with_data else report.in_template_without_data).append(measure)
             continue
         report.measures_filled.append(measure)
+        maybe_fraction = measure in percent_measures
         for month, col in columns.items():
             r = by_month.get(month)
             if r is not None:
                 ref = f"{letters[col]}{row}"
-                writes.append(CellWrite(sheet, ref, number(ref, measure, "value", r["value"]), _rag(r)))
+                value = r["value"]
+                if type(value) is float and not maybe_fraction:  # the usual cell, without the calls below
+                    value = None if value != value else value
+                else:
+                    value = number(ref, measure, "value", value)
+                rag = r.get("rag")
+                writes.append(CellWrite(sheet, ref, value, rag if rag in RAGS else None))
                 if counts_row:
                     writes.append(CellWrite(sheet, f"{letters[col]}{counts_row}", _counts(r)))
             elif layout.rolling and old_months.get(col) != month:
@@ -299,9 +306,12 @@ def _text(value):
     return None if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value) else str(value)
 
 
+RAGS = frozenset(("Green", "Amber", "Red", "Blue"))
+
+
 def _rag(row) -> str | None:
     value = row.get("rag") if hasattr(row, "get") else None
-    return value if isinstance(value, str) and value in ("Green", "Amber", "Red", "Blue") else None
+    return value if isinstance(value, str) and value in RAGS else None
 
 
 def _counts(row) -> str | None:

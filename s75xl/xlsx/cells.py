@@ -162,6 +162,9 @@ class SheetEditor:
 
 def _cell_xml(ref: str, value, style: int) -> str:
     s = f' s="{style}"' if style else ""
+    if type(value) is float and value - value == 0:  # finite: the usual cell, the same text as below
+        text = repr(value)
+        return f'<c r="{ref}"{s}><v>{text[:-2] if text.endswith(".0") else text}</v></c>'
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return f'<c r="{ref}"{s}/>'
     if isinstance(value, bool):
