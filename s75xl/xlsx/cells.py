@@ -19,13 +19,11 @@ from ..safety.formulas import neutralise
 from .package import TemplateError
 
 ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
-CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
-ATTR = re.compile(r'(\w+)="([^"]*)"')
 ROW_NUMBER = re.compile(r'\br="(\d+)"')
-CELL_AND_REF = re.compile(r'(<c\b(?=[^>]*?\br="([A-Z]+\d+)")?[^>]*?(?:/>|>.*?</c>))', re.S)  # a cell, its head's ref
+# a cell, and its head's reference and style
+CELL_AND_REF = re.compile(r'(<c\b(?=[^>]*?\br="([A-Z]+\d+)")?(?=[^>]*?\bs="(\d+)")?[^>]*?(?:/>|>.*?</c>))', re.S)
 CELL_OPEN = re.compile(r"<c\b[^>]*>")
 CELL_OPEN_WITH_REF = re.compile(r'<c\b[^>]*?\br="[A-Z]+\d+"[^>]*>')
-STYLE = re.compile(r'\bs="(\d+)"')
 PLAIN_REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
 _REFS: dict[str, tuple[int, int]] = {}
 
@@ -83,21 +81,20 @@ class SheetEditor:
         if row is not None and "cells" not in row:
             row_xml = row["xml"]
             row["open"] = re.match(r"<row\b[^>]*?/?>", row_xml).group(0)
-            by_ref = {}
-            for cell, ref in CELL_AND_REF.findall(row_xml):
+            by_ref, styles = {}, {}
+            for cell, ref, style in CELL_AND_REF.findall(row_xml):
                 if not ref:
                     raise TemplateError(f"{self.part} has cells without references, which s75xl cannot patch safely.")
                 by_ref[ref] = cell
-            row["cells"], row["dirty"] = by_ref, False
+                styles[ref] = int(style) if style else 0
+            row["cells"], row["styles"], row["dirty"] = by_ref, styles, False
         return row
 
     def style(self, ref: str) -> int:
         """The style index (s attribute) of a cell, 0 if it has none or does not exist."""
         row, _ = _split(ref)
         state = self._row(row)
-        cell = state["cells"].get(ref) if state else None
-        match = STYLE.search(cell, 0, cell.index(">")) if cell else None
-        return int(match.group(1)) if match else 0
+        return state["styles"].get(ref, 0) if state else 0
 
     def _merges_at(self, row: int) -> list:
         if self._merged is None:
@@ -128,18 +125,19 @@ class SheetEditor:
             raise TemplateError(f"{self.part}: cell {ref} is inside a merged range; write to {self.anchor(ref)}.")
         row = self.rows.get(row_number)
         if row is None:
-            row = self.rows[row_number] = {"xml": "", "open": f'<row r="{row_number}">', "cells": {}, "dirty": True}
+            row = self.rows[row_number] = {"xml": "", "open": f'<row r="{row_number}">', "cells": {}, "styles": {},
+                                           "dirty": True}
         elif "cells" not in row:
             self._row(row_number)
         old = row["cells"].get(ref)
         if old is not None and "<f" in old:
             self.formulas_overwritten = True
-        if style is None:  # the cell's own style, as style() reads it
-            found = STYLE.search(old, 0, old.index(">")) if old else None
-            style = int(found.group(1)) if found else 0
+        if style is None:  # the cell's own style
+            style = row["styles"].get(ref, 0)
         new = _cell_xml(ref, value, style)
         if old != new:
             row["cells"][ref] = new
+            row["styles"][ref] = style
             row["dirty"] = True
             self.changed = True
 
@@ -152,12 +150,16 @@ class SheetEditor:
             if not row.get("dirty"):
                 parts.append(row["xml"])
                 continue
-            cells = sorted(row["cells"].items(), key=lambda item: _split(item[0])[1])
+            cells = sorted(row["cells"].items(), key=_column_of)
             open_tag = re.sub(r'\s+spans="[^"]*"', "", row["open"]).rstrip("/>").rstrip() + ">"
             parts.append(open_tag + "".join(c for _, c in cells) + "</row>")
         start, end = self.span
         body = "<sheetData>" + "".join(parts) + "</sheetData>"
         return (self.text[:start] + body + self.text[end:]).encode("utf-8")
+
+
+def _column_of(item: tuple[str, str]) -> int:
+    return (_REFS.get(item[0]) or _split(item[0]))[1]
 
 
 def _cell_xml(ref: str, value, style: int) -> str:
