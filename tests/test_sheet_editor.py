@@ -53,6 +53,12 @@ def test_numbers_are_written_as_python_writes_them(value, text):
     assert f'<c r="A1"><v>{text}</v></c>' in editor.to_bytes().decode()
 
 
+def test_a_missing_number_empties_the_cell_and_keeps_its_style():
+    editor = SheetEditor((HEAD + '<row r="1"><c r="A1" s="7"><v>4</v></c></row></sheetData></worksheet>').encode())
+    editor.set("A1", float("nan"))
+    assert '<row r="1"><c r="A1" s="7"/></row>' in editor.to_bytes().decode()
+
+
 @pytest.mark.parametrize("value", [float("inf"), float("-inf")])
 def test_infinite_numbers_are_refused(value):
     editor = SheetEditor((HEAD + "</sheetData></worksheet>").encode())
