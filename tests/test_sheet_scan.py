@@ -28,7 +28,7 @@ STRINGS = (f'<sst {MAIN} count="5" uniqueCount="5"><si><t>Monthly</t></si><si><t
            '<rPh sb="0" eb="1"><t>PHONETIC</t></rPh></si><si><t>a_x005F_x000D_b</t></si><si><t/></si></sst>')
 
 
-def workbook(path, sheet_data: str, *, head: str = f"<worksheet {MAIN}>", date1904: bool = False):
+def workbook(path, sheet_data: str, *, head: str = f"<worksheet {MAIN}>", date1904: bool = False, strings: str = STRINGS):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("xl/workbook.xml", f'<workbook {MAIN}><workbookPr date1904="{int(date1904)}"/><sheets>'
@@ -38,7 +38,7 @@ def workbook(path, sheet_data: str, *, head: str = f"<worksheet {MAIN}>", date19
                                                  'relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
                                                  '</Relationships>')
         z.writestr("xl/styles.xml", STYLES)
-        z.writestr("xl/sharedStrings.xml", STRINGS)
+        z.writestr("xl/sharedStrings.xml", strings)
         z.writestr("xl/worksheets/sheet1.xml", f"{head}<dimension ref=\"A1:C3\"/>{sheet_data}</worksheet>")
     return path
 
@@ -137,6 +137,20 @@ def test_a_damaged_sheet_is_one_sentence(tmp_path):
     path = workbook(tmp_path / "t.xlsx", '<sheetData><row r="1"><c r="A1"><v>1</v></row></sheetData>')
     with pytest.raises(TemplateError, match="unreadable sheet xl/worksheets/sheet1.xml"):
         values.sheet_cells(Package.open(path), "xl/worksheets/sheet1.xml", ["General"])
+
+
+def test_a_damaged_shared_string_table_is_left_to_openpyxl(tmp_path):
+    path = workbook(tmp_path / "t.xlsx", '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData>',
+                    strings=f"<sst {MAIN}><si><t>Monthly &nbsp;</t></si></sst>")
+    package = Package.open(path)
+    assert values._fast(package, package.read("xl/worksheets/sheet1.xml"), set(), ["General"], None) is None
+
+
+def test_a_comment_in_the_part_of_the_table_read_makes_the_scan_step_aside():
+    table = SharedStrings(b"<sst><si><t>a</t></si><!-- <si><t>b</t></si> --><si><t>c</t></si></sst>")
+    assert table[0] == "a"
+    with pytest.raises(Exception, match="shared strings"):
+        table[1]
 
 
 def test_shared_strings_are_read_only_as_far_as_needed():

@@ -110,15 +110,17 @@ def rich_text(body: str | None) -> str:
 
 
 class SharedStrings:
-    """The shared string table, read up to the highest index asked for, one string at a time."""
+    """The shared string table, read up to the highest index asked for, one string at a time.
+
+    The part is checked for what the scan does not model (comments, CDATA, prefixes) only as far as
+    it is read, so a large table costs little when a dashboard uses its first strings."""
 
     def __init__(self, data: bytes | None):
         self.text = data.decode("utf-8") if data else ""
-        if any(mark in self.text for mark in ("<!--", "<![CDATA[")) or PREFIXED.search(self.text):
-            raise Unsure("shared strings")
         self.items = SHARED_ITEM.finditer(self.text)
         self.bodies: list[str | None] = []
         self.done: dict[int, str] = {}
+        self.checked = 0  # the text before this offset holds nothing the scan does not model
 
     def __getitem__(self, index: int) -> str:
         if index in self.done:
@@ -129,6 +131,10 @@ class SharedStrings:
             item = next(self.items, None)
             if item is None:
                 raise IndexError(index)
+            read = self.text[self.checked:item.end()]
+            if "<!--" in read or "<![CDATA[" in read or PREFIXED.search(read):
+                raise Unsure("shared strings")
+            self.checked = item.end()
             self.bodies.append(item.group(1))
         text = rich_text(self.bodies[index]).replace("x005F_", "")
         self.done[index] = text

@@ -26,7 +26,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 
 from .package import Package, TemplateError
 from ..safety.zipguard import UnsafeFileError
-from .sheet_scan import Declared, ExpatError, Scan, SharedStrings, Unsure, scan_cells, well_formed
+from .sheet_scan import Declared, ExpatError, Scan, SharedStrings, scan_cells, well_formed
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -87,10 +87,13 @@ def _epoch(package: Package):
 
 
 def _fast(package: Package, data: bytes, dates: set[int], formats: list[str], epoch) -> Scan | None:
+    table = package.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in package else None
     try:
         text = data.decode("utf-8")
-        strings = SharedStrings(package.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in package else None)
-    except (UnicodeDecodeError, Unsure):
+        if table is not None:
+            well_formed(table)  # a damaged table: openpyxl's parser says so, as it always did
+        strings = SharedStrings(table)
+    except (UnicodeDecodeError, ExpatError, Declared):
         return None
     spans = {i for i in dates if is_timedelta_format(formats[i])}
 
