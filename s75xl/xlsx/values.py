@@ -6,10 +6,10 @@ mode leave them) is parsed from end to end to find its size: a template's 20 MB 
 seconds before the dashboard was read. Here only the workbook, its relationships, the styles,
 the shared strings and the one sheet a layout names are inflated. The sheet's cells are taken by
 a fast scan (sheet_scan.py) that applies the rules of openpyxl's own cell parser
-(`openpyxl.worksheet._reader.WorkSheetParser`, the one its read-only worksheets use), and by that
-parser itself wherever the scan could not be exact, so values come out as openpyxl reads them: numbers as int or float, dates in date
-formats as datetimes (1900 or 1904 epoch), formulas as their text with "=", booleans, errors as
-their text, shared and inline strings as plain text.
+(`openpyxl.worksheet._reader.WorkSheetParser`, the one its read-only worksheets use), and by
+that parser itself wherever the scan could not be exact, so values come out as openpyxl reads
+them: numbers as int or float, dates in date formats as datetimes (1900 or 1904 epoch), formulas
+as their text with "=", booleans, errors as their text, shared and inline strings as plain text.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from .package import Package, TemplateError
 from ..safety.zipguard import UnsafeFileError
+from .package import Package, TemplateError
 from .sheet_scan import Declared, ExpatError, Scan, SharedStrings, scan_cells, well_formed
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
