@@ -130,16 +130,14 @@ def _template_period_labels(layout: Layout, found: Found) -> list[str]:
 def _percent_measures(assessed: pd.DataFrame) -> set[str]:
     """The measures whose values are percentages (88.6 meaning 88.6%)."""
     from ..catalogue import default_catalogue
-    from ..errors import MeasureNotFoundError
+    from .lookup import find_measure
 
     catalogue, out = default_catalogue(), set()
     measures = as_list(assessed["measure"])
     units = dict(zip(measures, as_list(assessed["unit"]))) if "unit" in assessed else {}
     for measure in dict.fromkeys(measures):
-        try:
-            unit = catalogue.find(measure).unit
-        except MeasureNotFoundError:
-            unit = str(units.get(measure, "")).strip().lower()
+        known = find_measure(catalogue, measure)
+        unit = known.unit if known is not None else str(units.get(measure, "")).strip().lower()
         if unit == "percent":
             out.add(measure)
     return out
