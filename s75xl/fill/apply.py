@@ -34,18 +34,23 @@ def default_layout(template: Path) -> Path:
     return template.with_name(template.name.rsplit(".", 1)[0] + ".layout.toml")
 
 
+PLAIN = frozenset((float, int, str, bool, type(None)))
+
+
 def apply_writes(package: Package, writes: list[CellWrite], *, rag_fill: bool = True) -> bool:
     """Patch the cells into the package's sheet parts; True if a formula was overwritten."""
     parts = sheet_parts(package)
     editors: dict[str, SheetEditor] = {}
     styles = Styles(package) if rag_fill and any(w.rag for w in writes) else None
+    sheet = editor = None
     for write in writes:
-        part = parts.get(write.sheet)
-        if part is None:
-            raise TemplateError(f"The template has no sheet {write.sheet!r}.")
-        editor = editors.get(part) or editors.setdefault(part, SheetEditor(package.read(part), part))
+        if write.sheet != sheet:  # writes come sheet by sheet: look the editor up once per run of them
+            sheet, part = write.sheet, parts.get(write.sheet)
+            if part is None:
+                raise TemplateError(f"The template has no sheet {write.sheet!r}.")
+            editor = editors.get(part) or editors.setdefault(part, SheetEditor(package.read(part), part))
         value = write.value
-        if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
+        if type(value) not in PLAIN and isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
             value = to_excel(pd.Timestamp(value).to_pydatetime())
         style = styles.with_fill(editor.style(write.ref), write.rag) if styles and write.rag else None
         editor.set(write.ref, value, style)

@@ -212,8 +212,9 @@ def _scan(body: str, strings, convert, dates: set[int]) -> Scan:
             style = int(attrs["s"]) if attrs.get("s") else 0
             value = _value(content, attrs.get("t", "n"), style, ref, strings, convert, shared_formulas)
         col_counter = column
-        cells[r, column] = value
-        styles[r, column] = style
+        key = r, column
+        cells[key] = value
+        styles[key] = style
         if r > max_row:
             max_row = r
         if column > max_col:
