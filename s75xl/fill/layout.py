@@ -37,7 +37,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..catalogue import code_key, default_catalogue, tomllib
-from ..errors import MeasureNotFoundError, S75Error
+from ..errors import S75Error
+from .lookup import find_measure
 
 PERCENT_CELL_MODES = ("auto", "fraction", "number")
 MONTHS = {m.lower(): i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
@@ -238,10 +239,8 @@ def _measures(layout: Layout, rows: list[list], header_row: int, label_column: i
         key = code_key(label)
         measure = extra.get(key)
         if measure is None:
-            try:
-                measure = catalogue.find(layout.id_prefix + label if layout.id_prefix else label).id
-            except MeasureNotFoundError:
-                measure = None
+            hit = find_measure(catalogue, layout.id_prefix + label if layout.id_prefix else label)
+            measure = hit.id if hit is not None else None
         if measure is None:
             unmatched.append(label)
             continue

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue, code_key
-from ..errors import MeasureNotFoundError
+from .lookup import find_measure
 
 
 def with_linked_measures(results: pd.DataFrame, catalogue: Catalogue, wanted: set[str] | None = None) -> pd.DataFrame:
@@ -25,18 +25,18 @@ def with_linked_measures(results: pd.DataFrame, catalogue: Catalogue, wanted: se
         return results
     ids = {}
     for label in results["measure"].dropna().unique():
-        try:
-            ids[label] = catalogue.find(str(label)).id
-        except MeasureNotFoundError:
-            ids[label] = str(label)
+        hit = find_measure(catalogue, str(label))
+        ids[label] = hit.id if hit is not None else str(label)
+    present = set(ids.values())
+    linked = [m for m in catalogue if m.computed_from and m.id not in present and (wanted is None or m.id in wanted)
+              and m.computed_from in present]
+    if not linked:  # the usual case: no pandas work at all
+        return results
     canonical = results["measure"].map(ids)
-    present = set(canonical)
     breakdowns = (results["breakdown"].fillna("").astype(str).map(code_key) if "breakdown" in results
                   else pd.Series("", index=results.index))
     added = []
-    for measure in catalogue:
-        if not measure.computed_from or measure.id in present or (wanted is not None and measure.id not in wanted):
-            continue
+    for measure in linked:
         rows = results[(canonical == measure.computed_from) & (breakdowns == code_key(measure.computed_breakdown))]
         if rows.empty:
             continue

@@ -94,6 +94,24 @@ def _span(labels: list[str]) -> str:
 
 
 def _period_labels(frame: pd.DataFrame) -> list[str]:
+    """"month Mar 2017", "quarter Jan 2017 to Mar 2017", ...: each period in the data once, by end."""
+    kinds = as_list(frame["period_kind"]) if "period_kind" in frame else [""] * len(frame)
+    starts, ends = frame["period_start"], frame["period_end"]
+    plain = all(isinstance(c.dtype, np.dtype) and c.dtype.kind == "M" and not c.isna().any() for c in (starts, ends))
+    if not plain or None in kinds:  # missing or zoned dates, missing kinds: as pandas writes them
+        return _period_labels_pandas(frame)
+    seen = list(dict.fromkeys(zip(starts.to_numpy("datetime64[ns]").view("i8").tolist(),
+                                  ends.to_numpy("datetime64[ns]").view("i8").tolist(), kinds)))
+    # the same sort as sort_values("period_end"): quicksort of the datetime64 values (ties as it leaves them)
+    order = np.array([end for _, end, _ in seen], dtype="i8").view("M8[ns]").argsort(kind="quicksort")
+    labels = []
+    for start, end, kind in (seen[i] for i in order):
+        start, end = pd.Timestamp(start), pd.Timestamp(end)
+        labels.append(f"{kind} {start:%b %Y}" if kind == "month" else f"{kind} {start:%b %Y} to {end:%b %Y}".strip())
+    return labels
+
+
+def _period_labels_pandas(frame: pd.DataFrame) -> list[str]:
     kinds = frame["period_kind"] if "period_kind" in frame else pd.Series("", index=frame.index)
     seen = frame.assign(kind=kinds).drop_duplicates(["period_start", "period_end", "kind"]).sort_values("period_end")
     return [f"{kind} {start:%b %Y}" if kind == "month" else f"{kind} {start:%b %Y} to {end:%b %Y}".strip()
@@ -112,21 +130,29 @@ def _template_period_labels(layout: Layout, found: Found) -> list[str]:
 def _percent_measures(assessed: pd.DataFrame) -> set[str]:
     """The measures whose values are percentages (88.6 meaning 88.6%)."""
     from ..catalogue import default_catalogue
-    from ..errors import MeasureNotFoundError
+    from .lookup import find_measure
 
     catalogue, out = default_catalogue(), set()
-    units = dict(zip(assessed["measure"], assessed["unit"])) if "unit" in assessed else {}
-    for measure in assessed["measure"].unique():
-        try:
-            unit = catalogue.find(measure).unit
-        except MeasureNotFoundError:
-            unit = str(units.get(measure, "")).strip().lower()
+    measures = as_list(assessed["measure"])
+    units = dict(zip(measures, as_list(assessed["unit"]))) if "unit" in assessed else {}
+    for measure in dict.fromkeys(measures):
+        known = find_measure(catalogue, measure)
+        unit = known.unit if known is not None else str(units.get(measure, "")).strip().lower()
         if unit == "percent":
             out.add(measure)
     return out
 
 
 PERCENT_COLUMNS = ("value", "target", "ci_lower", "ci_upper")  # of a percent measure; variance_pct always
+USED = ("value", "rag", "target", "numerator", "denominator")
+
+
+def as_list(column: pd.Series) -> list:
+    """A column's values as Python objects (missing ones as None where the column is not numpy's:
+    iterating an Arrow-backed column one value at a time costs microseconds each)."""
+    if isinstance(column.dtype, np.dtype):
+        return column.tolist()
+    return column.to_numpy(dtype=object, na_value=None).tolist()
 
 
 def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list],
@@ -138,14 +164,26 @@ def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list],
     layout's ``percent_cells`` setting can say "fraction" (always) or "number" (never) instead.
     """
     report = FillReport(unmatched_labels=found.unmatched_labels, notes=list(assessed.attrs.get("notes", [])))
-    data = _headline(assessed)
+    # only the columns the plan reads: filtering and sorting every column assess gives costs more
+    keep = ["measure", "breakdown", "period_start", "period_end", "period_kind", "unit", *USED, *found.columns]
+    data = _headline(assessed[[c for c in dict.fromkeys(keep) if c in assessed]])
     report.data_periods = _period_labels(data)
     report.template_periods = _template_period_labels(layout, found)
-    with_data = set(data["measure"])
+    with_data = set(as_list(data["measure"]))
     if layout.periods != "none":
         data = data[data["period_kind"] == layout.periods]  # the kind tables.period_kinds gave each row
-    data = data.assign(month=list(zip(data["period_end"].dt.year, data["period_end"].dt.month)))
     percent_measures = _percent_measures(data)
+    # plain lists, one per column, sorted by period end: pandas per measure or per cell would cost
+    # more than all the rest of fill
+    data = data.sort_values("period_end")
+    ends = data["period_end"]
+    months = list(zip(ends.dt.year.tolist(), ends.dt.month.tolist()))
+    fields = [c for c in dict.fromkeys(["measure", *USED, *found.columns]) if c in data]
+    by_measure: dict[str, list[dict]] = {}
+    for month, values in zip(months, zip(*(as_list(data[c]) for c in fields))):
+        record = dict(zip(fields, values))
+        record["month"] = month
+        by_measure.setdefault(record["measure"], []).append(record)
 
     def as_fraction(ref: str, measure: str, column: str) -> bool:
         if not (column == "variance_pct" or (measure in percent_measures and column in PERCENT_COLUMNS)):
@@ -162,51 +200,55 @@ def plan(assessed: pd.DataFrame, layout: Layout, found: Found, grid: list[list],
         return value
 
     writes: list[CellWrite] = []
+    sheet = found.sheet
     columns = dict(found.period_columns)
-    if layout.rolling and layout.periods == "month" and not data.empty:
-        columns, heading_writes = _rolling(layout, found, data, grid)
+    if layout.rolling and layout.periods == "month" and months:
+        columns, heading_writes = _rolling(layout, found, by_measure, months)
         writes += heading_writes
         report.window = [f"{pd.Timestamp(y, m, 1):%b %Y}" for (y, m) in sorted(columns)]
-    by_measure: dict[str, list[dict]] = {}  # plain records: pandas per measure cost more than the rest of fill
-    used = ["measure", "month", "value", "rag", "target", "numerator", "denominator", *found.columns]
-    for record in data.sort_values("period_end")[[c for c in dict.fromkeys(used) if c in data]].to_dict("records"):
-        by_measure.setdefault(record["measure"], []).append(record)
+    letters = {c: get_column_letter(c) for c in {*columns.values(), *found.columns.values()}}
+    old_months = {c: month for month, c in found.period_columns.items()}
+    shown = set(columns)
+    has_target = "target" in fields
+    writable = [(name, col) for name, col in found.columns.items() if name in WRITABLE and name in fields]
     for measure, row in found.measure_rows.items():
         counts_row = _counts_row(layout, found, grid, row)
         mine = by_measure.get(measure, [])
         by_month = {r["month"]: r for r in mine}  # sorted by period end: the last wins
-        if not mine or (columns and not set(by_month) & set(columns)):
+        if not mine or (columns and not shown.intersection(by_month)):
             (report.only_other_periods if measure in with_data else report.in_template_without_data).append(measure)
             continue
         report.measures_filled.append(measure)
+        maybe_fraction = measure in percent_measures
         for month, col in columns.items():
-            old_month = _old_month_at(found, col)
-            if month in by_month:
-                r = by_month[month]
-                ref = f"{get_column_letter(col)}{row}"
-                writes.append(CellWrite(found.sheet, ref, number(ref, measure, "value", r["value"]), _rag(r)))
+            r = by_month.get(month)
+            if r is not None:
+                ref = f"{letters[col]}{row}"
+                value = r["value"]
+                if type(value) is float and not maybe_fraction:  # the usual cell, without the calls below
+                    value = None if value != value else value
+                else:
+                    value = number(ref, measure, "value", value)
+                rag = r.get("rag")
+                writes.append(CellWrite(sheet, ref, value, rag if rag in RAGS else None))
                 if counts_row:
-                    writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{counts_row}", _counts(r)))
-            elif layout.rolling and old_month != month:
+                    writes.append(CellWrite(sheet, f"{letters[col]}{counts_row}", _counts(r)))
+            elif layout.rolling and old_months.get(col) != month:
                 kept = _old_value(grid, found, row, month)
-                writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{row}", kept))
+                writes.append(CellWrite(sheet, f"{letters[col]}{row}", kept))
                 if counts_row:
-                    writes.append(CellWrite(found.sheet, f"{get_column_letter(col)}{counts_row}",
-                                            _old_value(grid, found, counts_row, month)))
+                    writes.append(CellWrite(sheet, f"{letters[col]}{counts_row}", _old_value(grid, found, counts_row, month)))
         latest = mine[-1]
-        with_target = [r for r in mine if not pd.isna(r["target"])] if "target" in data else []
-        for name, col in found.columns.items():
-            if name not in WRITABLE or name not in data:
-                continue
+        with_target = [r for r in mine if _present(r["target"])] if has_target else []
+        for name, col in writable:
             source = with_target[-1] if name in ("target", "rag") and with_target else latest
             value = source[name]
             if value is None or (not isinstance(value, str) and pd.isna(value)):
                 continue  # nothing to say: what the council typed there stays
             rag = _rag(source) if name == "rag" else None
-            ref = f"{get_column_letter(col)}{row}"
-            writes.append(CellWrite(found.sheet, ref,
-                                    number(ref, measure, name, value) if name not in TEXT_COLUMNS else _text(value), rag))
-    report.in_data_without_place = sorted(set(data["measure"]) - set(found.measure_rows))
+            ref = f"{letters[col]}{row}"
+            writes.append(CellWrite(sheet, ref, number(ref, measure, name, value) if name not in TEXT_COLUMNS else _text(value), rag))
+    report.in_data_without_place = sorted(set(by_measure) - set(found.measure_rows))
     report.written = len(writes)
     return writes, report
 
@@ -222,24 +264,18 @@ def _counts_row(layout: Layout, found: Found, grid: list[list], row: int) -> int
     return below if below <= len(grid) and (label is None or str(label).strip() == "") else None
 
 
-def _rolling(layout: Layout, found: Found, data: pd.DataFrame, grid: list[list]):
-    """Move the window so it ends at the latest month in the data; rewrite the headings."""
+def _rolling(layout: Layout, found: Found, by_measure: dict[str, list[dict]], months: list):
+    """Move the window so it ends at the latest month in the data (of the template's measures, if
+    it has any of them); rewrite the headings."""
     cols = sorted(found.period_columns.values())[-layout.rolling:]
-    last_year, last_month = max(data.loc[data["measure"].isin(found.measure_rows), "month"]) \
-        if data["measure"].isin(found.measure_rows).any() else max(data["month"])
+    theirs = [r["month"] for m in found.measure_rows for r in by_measure.get(m, [])]
+    last_year, last_month = max(theirs) if theirs else max(months)
     end = pd.Timestamp(last_year, last_month, 1)
     months = [((end - pd.DateOffset(months=i)).year, (end - pd.DateOffset(months=i)).month) for i in range(len(cols) - 1, -1, -1)]
     example = found.period_headings[cols[0]]
     writes = [CellWrite(found.sheet, f"{get_column_letter(c)}{found.header_row}", month_heading_like(example, y, m))
               for c, (y, m) in zip(cols, months)]
     return dict(zip(months, cols)), writes
-
-
-def _old_month_at(found: Found, col: int):
-    for month, c in found.period_columns.items():
-        if c == col:
-            return month
-    return None
 
 
 def _old_value(grid: list[list], found: Found, row: int, month) -> object:
@@ -251,18 +287,29 @@ def _old_value(grid: list[list], found: Found, row: int, month) -> object:
 
 
 def _number(value):
+    if type(value) is float:
+        return None if value != value else value
     if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
         return None
     return float(value)
+
+
+def _present(value) -> bool:
+    if type(value) is float:
+        return value == value
+    return value is not None and not pd.isna(value)
 
 
 def _text(value):
     return None if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value) else str(value)
 
 
+RAGS = frozenset(("Green", "Amber", "Red", "Blue"))
+
+
 def _rag(row) -> str | None:
     value = row.get("rag") if hasattr(row, "get") else None
-    return value if isinstance(value, str) and value in ("Green", "Amber", "Red", "Blue") else None
+    return value if isinstance(value, str) and value in RAGS else None
 
 
 def _counts(row) -> str | None:

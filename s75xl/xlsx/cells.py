@@ -19,17 +19,36 @@ from ..safety.formulas import neutralise
 from .package import TemplateError
 
 ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
-CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
-ATTR = re.compile(r'(\w+)="([^"]*)"')
+ROW_NUMBER = re.compile(r'\br="(\d+)"')
+# a cell, and its head's reference and style
+CELL_AND_REF = re.compile(r'(<c\b(?=[^>]*?\br="([A-Z]+\d+)")?(?=[^>]*?\bs="(\d+)")?[^>]*?(?:/>|>.*?</c>))', re.S)
+CELL_OPEN = re.compile(r"<c\b[^>]*>")
+CELL_OPEN_WITH_REF = re.compile(r'<c\b[^>]*?\br="[A-Z]+\d+"[^>]*>')
+PLAIN_REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
+_REFS: dict[str, tuple[int, int]] = {}
 
 
 def _split(ref: str) -> tuple[int, int]:
-    letters, row = coordinate_from_string(ref)
-    return row, column_index_from_string(letters)
+    """(row, column) of "B12"."""
+    known = _REFS.get(ref)
+    if known is not None:
+        return known
+    plain = PLAIN_REF.fullmatch(ref)
+    if plain is None:
+        letters, row = coordinate_from_string(ref)
+        return row, column_index_from_string(letters)
+    if len(_REFS) > 200_000:  # a bound on the cache, for a long-running session
+        _REFS.clear()
+    _REFS[ref] = found = int(plain.group(2)), column_index_from_string(plain.group(1))
+    return found
 
 
 class SheetEditor:
-    """Set cell values in a worksheet part; `to_bytes()` gives the patched XML."""
+    """Set cell values in a worksheet part; `to_bytes()` gives the patched XML.
+
+    Opening finds the rows (and checks every row and cell has its reference); a row's cells are
+    split only when a write touches that row, and rows no write touches are copied as they were.
+    """
 
     def __init__(self, xml: bytes, part: str = "sheet"):
         self.part = part
@@ -40,36 +59,59 @@ class SheetEditor:
                 raise TemplateError(f"{part} uses namespace prefixes, which s75xl cannot patch safely.")
             raise TemplateError(f"{part} has no sheetData: it is not a worksheet.")
         self.span = match.span()
-        self.rows: dict[int, dict] = {}
-        for row_match in ROW.finditer(match.group(1) or ""):
+        body = match.group(1) or ""
+        self.rows: dict[int, dict] = {}  # row number -> {"xml"} until touched, then also open, cells, dirty
+        for row_match in ROW.finditer(body):
             row_xml = row_match.group(0)
-            number = re.search(r'\br="(\d+)"', row_xml[:row_xml.index(">")])
+            number = ROW_NUMBER.search(row_xml, 0, row_xml.index(">"))
             if number is None:
                 raise TemplateError(f"{part} has rows without numbers, which s75xl cannot patch safely.")
-            open_tag = re.match(r"<row\b[^>]*?/?>", row_xml).group(0)
-            cells = {m.group(0)[: m.group(0).index(">")]: m.group(0) for m in CELL.finditer(row_xml)}
-            by_ref = {}
-            for cell in cells.values():
-                ref = re.search(r'\br="([A-Z]+\d+)"', cell[: cell.index(">") + 1])
-                if ref is None:
-                    raise TemplateError(f"{part} has cells without references, which s75xl cannot patch safely.")
-                by_ref[ref.group(1)] = cell
-            self.rows[int(number.group(1))] = {"xml": row_xml, "open": open_tag, "cells": by_ref, "dirty": False}
-        self.merged = [range_boundaries(m) for m in re.findall(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', self.text)]
+            self.rows[int(number.group(1))] = {"xml": row_xml}
+        if len(CELL_OPEN.findall(body)) != len(CELL_OPEN_WITH_REF.findall(body)):
+            raise TemplateError(f"{part} has cells without references, which s75xl cannot patch safely.")
+        self._merged: dict[int, list] | None = None
+        self._may_merge = "<mergeCell" in self.text
+        self._tall_merges: list = []
         self.formulas_overwritten = False
         self.changed = False
+
+    def _row(self, number: int) -> dict | None:
+        """The row's state with its cells split out (once), or None if the sheet has no such row."""
+        row = self.rows.get(number)
+        if row is not None and "cells" not in row:
+            row_xml = row["xml"]
+            row["open"] = re.match(r"<row\b[^>]*?/?>", row_xml).group(0)
+            by_ref, styles = {}, {}
+            for cell, ref, style in CELL_AND_REF.findall(row_xml):
+                if not ref:
+                    raise TemplateError(f"{self.part} has cells without references, which s75xl cannot patch safely.")
+                by_ref[ref] = cell
+                styles[ref] = int(style) if style else 0
+            row["cells"], row["styles"], row["dirty"] = by_ref, styles, False
+        return row
 
     def style(self, ref: str) -> int:
         """The style index (s attribute) of a cell, 0 if it has none or does not exist."""
         row, _ = _split(ref)
-        cell = self.rows.get(row, {}).get("cells", {}).get(ref)
-        match = re.search(r'\bs="(\d+)"', cell[: cell.index(">")]) if cell else None
-        return int(match.group(1)) if match else 0
+        state = self._row(row)
+        return state["styles"].get(ref, 0) if state else 0
+
+    def _merges_at(self, row: int) -> list:
+        if self._merged is None:
+            self._merged = {}
+            for bounds in (range_boundaries(m) for m in re.findall(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', self.text)):
+                min_col, min_row, max_col, max_row = bounds
+                if max_row - min_row > 1000:  # a tall range: checked for every row rather than listed per row
+                    self._tall_merges.append(bounds)
+                    continue
+                for r in range(min_row, max_row + 1):
+                    self._merged.setdefault(r, []).append(bounds)
+        return self._merged.get(row, []) + self._tall_merges
 
     def anchor(self, ref: str) -> str:
         """The top-left cell of the merged range holding ref (ref itself if not merged)."""
         row, col = _split(ref)
-        for min_col, min_row, max_col, max_row in self.merged:
+        for min_col, min_row, max_col, max_row in self._merges_at(row):
             if min_row <= row <= max_row and min_col <= col <= max_col and (row, col) != (min_row, min_col):
                 from openpyxl.utils import get_column_letter
 
@@ -78,17 +120,24 @@ class SheetEditor:
 
     def set(self, ref: str, value, style: int | None = None) -> None:
         """Write a number, text, True/False or None (an empty cell) to ref, keeping its style."""
-        if self.anchor(ref) != ref:
+        row_number, _ = _REFS.get(ref) or _split(ref)
+        if self._may_merge and self._merges_at(row_number) and self.anchor(ref) != ref:
             raise TemplateError(f"{self.part}: cell {ref} is inside a merged range; write to {self.anchor(ref)}.")
-        row_number, _ = _split(ref)
-        row = self.rows.setdefault(row_number, {"xml": "", "open": f'<row r="{row_number}">', "cells": {}, "dirty": True})
+        row = self.rows.get(row_number)
+        if row is None:
+            row = self.rows[row_number] = {"xml": "", "open": f'<row r="{row_number}">', "cells": {}, "styles": {},
+                                           "dirty": True}
+        elif "cells" not in row:
+            self._row(row_number)
         old = row["cells"].get(ref)
         if old is not None and "<f" in old:
             self.formulas_overwritten = True
-        keep_style = self.style(ref) if style is None else style
-        new = _cell_xml(ref, value, keep_style)
+        if style is None:  # the cell's own style
+            style = row["styles"].get(ref, 0)
+        new = _cell_xml(ref, value, style)
         if old != new:
             row["cells"][ref] = new
+            row["styles"][ref] = style
             row["dirty"] = True
             self.changed = True
 
@@ -98,10 +147,10 @@ class SheetEditor:
         parts = []
         for number in sorted(self.rows):
             row = self.rows[number]
-            if not row["dirty"]:
+            if not row.get("dirty"):
                 parts.append(row["xml"])
                 continue
-            cells = sorted(row["cells"].items(), key=lambda item: _split(item[0])[1])
+            cells = sorted(row["cells"].items(), key=_column_of)
             open_tag = re.sub(r'\s+spans="[^"]*"', "", row["open"]).rstrip("/>").rstrip() + ">"
             parts.append(open_tag + "".join(c for _, c in cells) + "</row>")
         start, end = self.span
@@ -109,8 +158,15 @@ class SheetEditor:
         return (self.text[:start] + body + self.text[end:]).encode("utf-8")
 
 
+def _column_of(item: tuple[str, str]) -> int:
+    return (_REFS.get(item[0]) or _split(item[0]))[1]
+
+
 def _cell_xml(ref: str, value, style: int) -> str:
     s = f' s="{style}"' if style else ""
+    if type(value) is float and value - value == 0:  # finite: the usual cell, the same text as below
+        text = repr(value)
+        return f'<c r="{ref}"{s}><v>{text[:-2] if text.endswith(".0") else text}</v></c>'
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return f'<c r="{ref}"{s}/>'
     if isinstance(value, bool):

@@ -109,15 +109,20 @@ class Package:
         target = Path(target)
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(handle)
-        entries = [(info, self.changed.get(name)) for name, info in self.infos.items() if name not in self.removed]
         try:
-            try:
-                write_zip(self.path, temporary, entries, self.comment)
-            except ZipCopyError as exc:
-                raise TemplateError(f"The template {self.path} is damaged ({exc}).") from None
+            self.write(temporary)
             shutil.copymode(self.path, temporary)  # the template's permissions, not mkstemp's owner-only 0600
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
         return target
+
+    def write(self, target: str | Path) -> None:
+        """Write the package to target as it is (for a caller that makes the write atomic itself,
+        as `s75xl.safety.outputs.write_atomically` does)."""
+        entries = [(info, self.changed.get(name)) for name, info in self.infos.items() if name not in self.removed]
+        try:
+            write_zip(self.path, target, entries, self.comment)
+        except ZipCopyError as exc:
+            raise TemplateError(f"The template {self.path} is damaged ({exc}).") from None

@@ -21,6 +21,7 @@ class Styles:
     def __init__(self, package: Package):
         self.package = package
         self.text = package.read("xl/styles.xml").decode("utf-8")
+        self._found: dict[tuple[int, str], int] = {}  # (base style, RAG) -> style: one search each
 
     def _block(self, tag: str) -> re.Match:
         return re.search(rf"<{tag}\b[^>]*>(.*?)</{tag}>", self.text, re.S)
@@ -39,6 +40,11 @@ class Styles:
 
     def with_fill(self, base: int, rag: str) -> int:
         """The style index of style `base` with the RAG colour's fill."""
+        if (base, rag) not in self._found:
+            self._found[base, rag] = self._with_fill(base, rag)
+        return self._found[base, rag]
+
+    def _with_fill(self, base: int, rag: str) -> int:
         rgb = RAG_COLOURS[rag]
         xfs = self._xfs()
         base_xf = xfs[base] if base < len(xfs) else xfs[0]
