@@ -15,6 +15,7 @@ import pandas as pd
 from ..assess import assess
 from ..catalogue import Catalogue, default_catalogue
 from ..errors import OptionsError, S75Error
+from ..safety.outputs import check_output
 from ..suppression import suppress
 from ..tables import normalise_results
 from .commentary import normalise_commentary, unused_commentary
@@ -64,14 +65,17 @@ def _source_name(table) -> str:
 
 def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None,
                commentary: pd.DataFrame | None = None, period=None, out_dir, options: PackOptions | dict | None = None,
-               catalogue: Catalogue | None = None, progress: Progress | None = None) -> PackResult:
+               catalogue: Catalogue | None = None, progress: Progress | None = None,
+               input_files=()) -> PackResult:
     """Build the quarterly board pack for each area in `results` (the documented results table).
 
     `targets` is the targets table; `benchmarks` a table of benchmark_<name> columns by area,
     measure and period (`s75xl.pack.benchmarks.read_benchmarks` makes one from the national
     ASCOF data files); `commentary` the report cards' commentary (`s75xl.pack.commentary`).
     Writes ``pack_<area>_<yyyy-mm>.xlsx`` (and ``.pdf``) per area into `out_dir`, and
-    ``comparison_<yyyy-mm>.xlsx`` when there are several areas.
+    ``comparison_<yyyy-mm>.xlsx`` when there are several areas. Each file is written atomically
+    and none may be one of the input files (the tables' sources and `input_files`): every name
+    is checked before the first is written (s75xl.safety.outputs).
 
     >>> result = build_pack(results, targets=targets, out_dir="pack")   # doctest: +SKIP
     >>> [p.name for p in result.files]                                  # doctest: +SKIP
@@ -102,7 +106,7 @@ def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, be
     tell("", "assessing")
     assessed = assess(table, targets, thresholds=options.thresholds, catalogue=catalogue, spc_options=options.spc)
     if options.suppression:
-        assessed = _suppressed(assessed, options.suppression)
+        assessed = _suppressed(assessed, options.suppression, options.suppression_threshold)
     period_start = select_period(assessed, period if period is not None else options.period)
     areas = sorted(assessed["area"].unique())
     if options.areas is not None:
@@ -116,6 +120,14 @@ def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, be
     month = report_month(assessed)
     measures_by_area = {a: set(headline_rows(assessed[assessed["area"] == a])["measure"]) for a in areas}
     result.warnings.extend(unused_commentary(notes_commentary, measures_by_area))
+    inputs = [s for s in (_source_name(results), _source_name(targets), _source_name(benchmarks),
+                          _source_name(commentary)) if s]
+    protect = [*inputs, *(str(p) for p in input_files if p)]
+    mode_from = _source_name(results) or None
+    planned = [out / f"pack_{_slug(a or 'all')}_{period_start:%Y-%m}{suffix}" for a in areas
+               for suffix in (".xlsx", ".pdf")] + [out / f"comparison_{period_start:%Y-%m}.xlsx"]
+    for path in planned:
+        check_output(path, protect, what="pack file")
     for area in areas:
         here = (assessed["area"] == area) & (month == period_start) & assessed["value"].notna()
         if not here.any():
@@ -128,13 +140,11 @@ def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, be
         result.areas[area] = content
         tell(area, "workbook and charts")
         path = out / f"pack_{_slug(area or 'all')}_{period_start:%Y-%m}.xlsx"
-        inputs = [s for s in (_source_name(results), _source_name(targets), _source_name(benchmarks),
-                              _source_name(commentary)) if s]
-        write_area_workbook(content, path, options, inputs=inputs)
+        write_area_workbook(content, path, options, inputs=inputs, protect=protect, mode_from=mode_from)
         result.files.append(path)
         if options.pdf:
             tell(area, "PDF")
-            pdf = to_pdf(path)
+            pdf = to_pdf(path, inputs=protect)
             if pdf is None:
                 result.pdf_missing = HOW_TO_GET
             else:
@@ -142,16 +152,16 @@ def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, be
     if len(result.areas) > 1:
         tell("", "comparison workbook")
         path = out / f"comparison_{period_start:%Y-%m}.xlsx"
-        write_comparison(list(result.areas.values()), path, result.warnings)
+        write_comparison(list(result.areas.values()), path, result.warnings, inputs=protect, mode_from=mode_from)
         result.files.append(path)
     if not result.areas:
         raise S75Error(f"No area has data for {period_start:%b %Y}, so no pack was built.")
     return result
 
 
-def _suppressed(assessed: pd.DataFrame, policies) -> pd.DataFrame:
+def _suppressed(assessed: pd.DataFrame, policies, threshold=None) -> pd.DataFrame:
     """Small-number suppression: suppressed figures become blank (shown as not available)."""
-    masked = suppress(assessed, list(policies))
+    masked = suppress(assessed, list(policies), threshold=threshold)
     for column in ("numerator", "denominator", "value", "ci_lower", "ci_upper"):
         if column in masked:
             masked[column] = pd.to_numeric(masked[column], errors="coerce")

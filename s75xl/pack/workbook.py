@@ -17,6 +17,7 @@ import pandas as pd
 import xlsxwriter
 
 from .. import __version__
+from ..safety.outputs import write_atomically
 from . import labels
 from .charts import LIMIT_LINE, ChartSpec, card_chart
 from .commentary import FIELDS
@@ -143,9 +144,24 @@ def sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-def write_area_workbook(content: AreaContent, path: Path, options: PackOptions, *, inputs: list[str] = ()) -> list[str]:
-    """Write one area's pack workbook; returns the card sheets' names in order."""
-    temporary = path.with_name(f".{path.stem}.tmp.xlsx")  # written whole, then renamed into place
+def write_area_workbook(content: AreaContent, path: Path, options: PackOptions, *, inputs: list[str] = (),
+                        protect=(), mode_from: str | Path | None = None) -> list[str]:
+    """Write one area's pack workbook; returns the card sheets' names in order.
+
+    `inputs` are listed on the Notes sheet. The file is written through
+    `s75xl.safety.outputs.write_atomically`: never over one of `inputs` or `protect` (the input
+    files), whole or not at all, under the output's lock, with the mode of `mode_from`.
+    """
+    card_names: list[str] = []
+
+    def write(temporary: Path) -> None:
+        card_names.extend(_write_book(content, temporary, options, inputs))
+
+    write_atomically(path, write, inputs=[*inputs, *protect], mode_from=mode_from, what="pack workbook")
+    return card_names
+
+
+def _write_book(content: AreaContent, temporary: Path, options: PackOptions, inputs) -> list[str]:
     book = xlsxwriter.Workbook(str(temporary), {"nan_inf_to_errors": True, "strings_to_formulas": False, "in_memory": True,
                                            "strings_to_urls": False})
     book.set_properties({"title": f"Performance pack: {content.label}", "author": "s75xl",
@@ -176,7 +192,6 @@ def write_area_workbook(content: AreaContent, path: Path, options: PackOptions, 
         data_sheet.sheet.hide()
     book.worksheets()[0].activate()
     book.close()
-    temporary.replace(path)
     return card_names
 
 

@@ -78,7 +78,9 @@ def lock_name(target: Path) -> Path:
 def leftovers(target: Path) -> list[Path]:
     """Temporary files an earlier, killed run left for this output (and the older names s75xl used)."""
     folder = target.parent if str(target.parent) else Path(".")
-    patterns = (f".{target.name}.s75xl-*{TEMP_SUFFIX}", f".{target.name}.tmp", f".{target.name}.*.tmp")
+    # the last: a package saved to our temporary name makes its own temporary file beside it
+    patterns = (f".{target.name}.s75xl-*{TEMP_SUFFIX}", f".{target.name}.tmp", f".{target.name}.*.tmp",
+                f"..{target.name}.s75xl-*{TEMP_SUFFIX}.*.tmp")
     found = {p for pattern in patterns for p in folder.glob(pattern) if p.is_file()}
     return sorted(found)
 
