@@ -21,6 +21,7 @@ from xml.sax.saxutils import unescape
 from openpyxl.utils.cell import get_column_letter
 
 from ..fill.apply import apply_writes
+from ..safety.formulas import neutralise
 from ..safety.outputs import check_output, write_atomically
 from ..xlsx.charts import resize_series
 from ..xlsx.defined_names import defined_names, resize_names
@@ -242,7 +243,7 @@ def _apply_table(package: Package, rows: SheetRows, found: _Found, write: TableW
     new_rows: dict[int, str] = {}
     for offset, values in enumerate(data):
         r = first + offset
-        new_rows[r] = "".join(cell_xml(f"{get_column_letter(min_col + i)}{r}", None if formulas[i] else v,
+        new_rows[r] = "".join(cell_xml(f"{get_column_letter(min_col + i)}{r}", None if formulas[i] else neutralise(v),
                                        styles.get(min_col + i, 0), formulas[i]) for i, v in enumerate(values))
     for i in range(len(write.headings)):
         columns[(found.sheet, min_col + i)] = (first, [row[i] for row in data])

@@ -17,6 +17,7 @@ import pandas as pd
 import xlsxwriter
 
 from .. import __version__
+from ..safety.formulas import neutralise
 from ..safety.outputs import write_atomically
 from . import labels
 from .charts import LIMIT_LINE, ChartSpec, card_chart
@@ -114,8 +115,7 @@ def _clean(text) -> str:
     """Text for a cell: never a live formula copied from input data."""
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    text = str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and len(text) > 1 and not _is_number(text) else text
+    return neutralise(str(text))
 
 
 def _t(value) -> str:
@@ -123,14 +123,6 @@ def _t(value) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return str(value)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
