@@ -92,7 +92,6 @@ def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, be
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise S75Error(f"The output folder {out} is a file; choose a folder.")
-    out.mkdir(parents=True, exist_ok=True)
     result = PackResult()
     benchmark_notes: list[str] = []
 
@@ -126,6 +125,7 @@ def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, be
     mode_from = _source_name(results) or None
     planned = [out / f"pack_{_slug(a or 'all')}_{period_start:%Y-%m}{suffix}" for a in areas
                for suffix in (".xlsx", ".pdf")] + [out / f"comparison_{period_start:%Y-%m}.xlsx"]
+    out.mkdir(parents=True, exist_ok=True)  # only once the options are known to be good
     for path in planned:
         check_output(path, protect, what="pack file")
     for area in areas:

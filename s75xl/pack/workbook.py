@@ -188,8 +188,8 @@ def _write_book(content: AreaContent, temporary: Path, options: PackOptions, inp
 
 
 def _title(sheet, formats: Formats, title: str, subtitle: str, width: int) -> None:
-    sheet.merge_range(0, 0, 0, width - 1, title, formats.title)
-    sheet.merge_range(1, 0, 1, width - 1, subtitle, formats.subtitle)
+    sheet.merge_range(0, 0, 0, width - 1, _clean(title), formats.title)  # titles start with the area's name
+    sheet.merge_range(1, 0, 1, width - 1, _clean(subtitle), formats.subtitle)
     sheet.set_row(0, 24)
 
 
@@ -286,7 +286,7 @@ def _measures(sheet, content: AreaContent, formats: Formats) -> None:
     if bench:
         headers.append("Benchmarks (figures on the Benchmarks sheet)")
         widths.append(30)
-    sheet.merge_range(0, 0, 0, len(headers) - 1, title, formats.title)
+    sheet.merge_range(0, 0, 0, len(headers) - 1, _clean(title), formats.title)
     sheet.merge_range(1, 0, 1, len(headers) - 1, "Grouped by headline. Variance is how far worse than target, as % of it "
                       "(negative when better). Forecasts always come with their band (see Notes).", formats.subtitle)
     for col, (text, width) in enumerate(zip(headers, widths)):
@@ -382,7 +382,7 @@ def _card(book, sheet, card: Card, content: AreaContent, formats: Formats, data_
     reason = f"{kind.capitalize()} exception: {row_data['exception_reasons']}" if kind else "Not an exception this period"
     sheet.merge_range(0, 0, 0, len(widths) - 1, _clean(title), formats.title_wrap)
     heights.set(0, 42 if len(title) > 100 else 24)
-    sheet.merge_range(1, 0, 1, len(widths) - 1, f"{content.area or ''} · {content.period:%B %Y} · {card.group} · {reason}",
+    sheet.merge_range(1, 0, 1, len(widths) - 1, _clean(f"{content.area or ''} · {content.period:%B %Y} · {card.group} · {reason}"),
                       formats.filled(EXCEPTION_FILL.get(kind, "#F2F2F2")))
     heights.set(1, 30 if len(reason) > 110 else 18)
     # left: what it is, then the figures
