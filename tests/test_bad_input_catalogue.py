@@ -952,6 +952,28 @@ def _(d):
     return [*PACK, "--out", "pk"]
 
 
+def spans(d: Path, *rows: tuple[str, str, str]) -> str:
+    """A results file for NFK-VS-01 with the given (period, start, end) rows, one value each."""
+    lines = ["area,measure,period,period_start,period_end,value,numerator,denominator"]
+    lines += [f"Norfolk,NFK-VS-01,{p},{a},{b},86.3,334,387" for p, a, b in rows]
+    (d / "spans.csv").write_text("\n".join(lines) + "\n")
+    return "spans.csv"
+
+
+@case("pack-mixed-period-kinds", "pack", "results with a quarter and a year ending in the same month", ERROR,
+      "2 figures for 'NFK-VS-01' ending in Mar 2017")
+def _(d):
+    name = spans(d, ("2016-17", "2016-04-01", "2017-03-31"), ("Q4-2016-17", "2017-01-01", "2017-03-31"))
+    return ["pack", "--results", name, "--no-pdf", "-q", "--out", "pk"]
+
+
+@case("pack-one-span-two-names", "pack", "one year's figure under two names (2016-17 and rolling-12:2017-03)", OK,
+      "Wrote pk/pack_Norfolk_2017-03.xlsx")
+def _(d):
+    name = spans(d, ("2016-17", "2016-04-01", "2017-03-31"), ("rolling-12:2017-03", "2016-04-01", "2017-03-31"))
+    return ["pack", "--results", name, "--no-pdf", "--out", "pk"]
+
+
 @case("pack-formula-area", "pack", "results whose area starts with = (pack)", OK, "Wrote pk/pack_HYPERLINK")
 def _(d):
     edit_csv(d / "results.csv", lambda f: f.assign(area='=HYPERLINK("http://x")'))
@@ -1057,7 +1079,7 @@ def _(d):
 
 
 @case("budget-text-in-money", "budget refresh", "text in a money column ('twelve')", ERROR,
-      r"ledger.csv, row \d+, column 'actual': 'twelve' is not an amount")
+      r"ledger.csv, row \d+, column 'actual': a text of 6 characters is not an amount")
 def _(d):
     argv = budget(d)
     ledger_csv(d, "ledger.csv", ledger_cell("ledger.csv", 2, "actual", "twelve"))

@@ -15,6 +15,7 @@ import pandas as pd
 from ..assess import assess
 from ..catalogue import Catalogue, default_catalogue
 from ..errors import OptionsError, S75Error
+from ..safety.messages import clip
 from ..safety.outputs import check_output
 from ..suppression import suppress
 from ..tables import normalise_results
@@ -96,7 +97,7 @@ def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, be
     benchmark_notes: list[str] = []
 
     tell("", "checking the results")
-    table = normalise_results(results)
+    table = _one_figure_a_month(normalise_results(results))
     if benchmarks is not None:
         from .benchmarks import add_intervals, attach_benchmarks
 
@@ -157,6 +158,29 @@ def build_pack(results: pd.DataFrame, *, targets: pd.DataFrame | None = None, be
     if not result.areas:
         raise S75Error(f"No area has data for {period_start:%b %Y}, so no pack was built.")
     return result
+
+
+def _one_figure_a_month(table: pd.DataFrame) -> pd.DataFrame:
+    """The pack charts one figure per series a month. Rows covering the same months under two names
+    with one value (2024-25 and rolling-12:2025-03) are one figure: the first is kept. Rows ending
+    in the same month but covering different months (a quarter and a rolling year) are refused in
+    one sentence; rows repeating one period are left for `assess` to refuse."""
+    keys = ["area", "measure"] + (["breakdown"] if "breakdown" in table else [])
+    span = [*keys, "period_start", "period_end"]
+    if "period" in table:
+        same = table.duplicated([*span, "value"]) & ~table.duplicated([*span, "period"])
+        table = table[~same]
+    spans = table.drop_duplicates(span)
+    month = report_month(spans).rename("_month")
+    clash = pd.concat([spans[keys], month], axis=1).duplicated([*keys, "_month"], keep=False)
+    if clash.any():
+        first = spans[clash].iloc[0]
+        rows = spans[clash & (spans[keys] == first[keys]).all(axis=1) & (month == month[clash].iloc[0])]
+        periods = "; ".join(f"{r.period_start:%d %b %Y} to {r.period_end:%d %b %Y}" for r in rows.itertuples())
+        raise S75Error(f"The results hold {len(rows)} figures for {clip(first['measure'])} ending in "
+                       f"{month[clash].iloc[0]:%b %Y} ({periods}); the pack charts one figure a month, so give it one "
+                       "kind of period (for example only the rolling-12 rows).")
+    return table
 
 
 def _suppressed(assessed: pd.DataFrame, policies, threshold=None) -> pd.DataFrame:
