@@ -115,3 +115,13 @@ def test_compute_reads_each_log_once_and_gives_each_period_what_the_functions_gi
         got = results[results.period == label].set_index("measure")
         for row in expected:
             assert got.at[row["measure"], "numerator"] == row["numerator"], (label, row["measure"])
+
+
+def test_local_extracts_can_be_imported_before_the_cld_package():
+    """The CLD engine uses these measures and this module uses the engine's date helpers: the
+    first module imported must not decide whether either loads."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import s75xl.local_extracts"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -12,7 +12,6 @@ from ..catalogue import default_catalogue
 from ..errors import S75Error
 from ..safety.messages import clip
 from ..intervals import confidence_interval
-from ..local_extracts import cpa_measures, mha_measures, read_mapping
 from ..populations import population_for, read_populations
 from ..rates import compute_rates
 from ..tables import NO_EVENTS_NOTE, read_table
@@ -130,6 +129,10 @@ def compute(cld_paths: Iterable[str | Path], periods: str | Period | Sequence[st
     _refuse_periods_outside(events, chosen)
     area = events["la_code"].mode().iloc[0] if events["la_code"].notna().any() else ""
     table = population if isinstance(population, pd.DataFrame) or population is None else read_populations(population)
+    # imported here, not at the top: local_extracts uses this package's date and age helpers, so a
+    # top-level import made the two modules import each other and fail when local_extracts came first
+    from ..local_extracts import cpa_measures, mha_measures, read_mapping
+
     extracts = read_mapping(mapping) if (mha or cpa) else None
     mha_log = read_table(mha, "MHA log") if mha else None  # read once for every period
     cpa_caseload = read_table(cpa, "CPA extract") if cpa else None
