@@ -795,7 +795,7 @@ def _(d):
 
 def catalogue(d: Path, text: str, name: str = "mine.toml") -> list[str]:
     (d / name).write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-    return ["--catalogue", str(d / name), "info", "2A(1)"]  # absolute: the catalogue cache is keyed by the path text
+    return ["--catalogue", str(d / name), "info", "2A(1)"]
 
 
 ENTRY = ('[[measure]]\nid = "LOCAL-1"\nname = "A local measure"\nframework = "Local"\ngroup = "Local"\n'
