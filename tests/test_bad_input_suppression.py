@@ -123,3 +123,18 @@ def test_a_bad_threshold_is_refused_before_any_work(tmp_path):
                                       "--suppress-threshold", "inf"])
     assert code == 2 and "threshold must be a positive number" in said
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv"]
+
+
+def test_what_is_worked_out_from_a_suppressed_figure_is_blanked_too(norfolk):
+    folder = norfolk(3)  # 0.4% against a target of 3.7%: red, and a negative exception quoting 0.4
+    code, said = in_folder(folder, ["assess", "results.csv", "--targets", "targets.csv", "--out", "a.csv",
+                                    "--suppress", "suppress-below"])
+    assert code == 0, said
+    row = march_row(folder / "a.csv")
+    assert (row["rag"], row["variance_pct"], row["exception"], row["exception_reasons"]) == ("", "", "", "")
+    assert "0.4" not in (folder / "a.csv").read_text().split("NFK-VS-11,2017-03")[-1].split("\n")[0]
+    code, said = in_folder(folder, ["pack", "--results", "results.csv", "--targets", "targets.csv", "--no-pdf", "-q",
+                                    "--suppress", "suppress-below", "--out", "pk"])
+    book = load_workbook(folder / "pk" / "pack_Norfolk_2017-03.xlsx")
+    row = next(r for r in book["All measures"].iter_rows(values_only=True) if r[0] == "NFK-VS-11")
+    assert not any(isinstance(v, str) and ("0.4" in v or v == "Red") for v in row), row

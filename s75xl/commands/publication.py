@@ -4,8 +4,9 @@ publication (``s75xl compute``, ``assess`` and ``pack``).
 DESIGN.md: client-level data never leaves the engine, and publication outputs can apply the
 small-number policies of `s75xl.suppression` (NHS Digital's and DHSC's ASCOF publication rules,
 or the generic ``suppress-below`` with a threshold). Figures are judged unrounded, so a row
-exactly at the threshold is kept and one below it is suppressed. None of the shipped policies
-has secondary (complementary) suppression, so none is applied.
+exactly at the threshold is kept and one below it is suppressed; a suppressed row's RAG,
+variance and exception (whose reason quotes the figure) are blanked too. None of the shipped
+policies has secondary (complementary) suppression, so none is applied.
 
 The policy names are checked by `s75xl.suppression` when the command starts (not by click), so
 the command line still starts without loading pandas.
@@ -46,8 +47,8 @@ def suppressed(frame, policies, threshold):
     """`frame` with the policies applied (unchanged when none is asked for)."""
     if not policies:
         return frame
-    from ..suppression import suppress
+    from ..suppression import hide_derived, suppress
 
-    out = suppress(frame, list(policies), threshold=threshold)
+    out = hide_derived(suppress(frame, list(policies), threshold=threshold))
     out.attrs = dict(frame.attrs)
     return out

@@ -17,7 +17,7 @@ from ..catalogue import Catalogue, default_catalogue
 from ..errors import OptionsError, S75Error
 from ..safety.messages import clip
 from ..safety.outputs import check_output
-from ..suppression import suppress
+from ..suppression import hide_derived, suppress
 from ..tables import normalise_results
 from .commentary import normalise_commentary, unused_commentary
 from .compare import write_comparison
@@ -184,9 +184,11 @@ def _one_figure_a_month(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _suppressed(assessed: pd.DataFrame, policies, threshold=None) -> pd.DataFrame:
-    """Small-number suppression: suppressed figures become blank (shown as not available)."""
+    """Small-number suppression: suppressed figures become blank (shown as not available), and so
+    does everything worked out from them that could give them away: the RAG, the variance, and an
+    exception whose reason quotes the figure."""
     masked = suppress(assessed, list(policies), threshold=threshold)
     for column in ("numerator", "denominator", "value", "ci_lower", "ci_upper"):
         if column in masked:
             masked[column] = pd.to_numeric(masked[column], errors="coerce")
-    return masked
+    return hide_derived(masked)
