@@ -1221,6 +1221,14 @@ def _(d):
     return argv
 
 
+@case("budget-demo-ledger-over-own-file", "budget demo-ledger", "--out holding the council's own budget_monitor.xlsx",
+      ERROR, "already exists and is not the demo's")
+def _(d):
+    (d / "mine").mkdir()
+    (d / "mine" / "budget_monitor.xlsx").write_bytes((d / "dashboard.xlsx").read_bytes())
+    return ["budget", "demo-ledger", "--out", "mine"]
+
+
 # ---------------------------------------------------------------- publication suppression (compute, assess)
 
 @case("suppress-unknown-policy", "compute", "--suppress with a policy that does not exist", ERROR,
