@@ -1229,6 +1229,13 @@ def _(d):
     return ["budget", "demo-ledger", "--out", "mine"]
 
 
+@case("addin-out-is-a-source", "addin build", "--out naming one of the add-in's own source files", ERROR,
+      "would overwrite an input")
+def _(d):
+    shutil.copytree(Path(__file__).parent.parent / "workbooks" / "addin", d / "src")
+    return ["addin", "build", "--sources", "src", "--out", "src/customUI/customUI14.xml"]
+
+
 # ---------------------------------------------------------------- publication suppression (compute, assess)
 
 @case("suppress-unknown-policy", "compute", "--suppress with a policy that does not exist", ERROR,
