@@ -162,6 +162,8 @@ def refresh_budget(workbook: str | Path, ledger, *, period=None, out: str | Path
     if not out.parent.exists():
         raise BudgetError(f"The folder {out.parent} for the output does not exist.")
     protect = [p for p in (ledger, mapping, layout) if isinstance(p, (str, Path)) and "://" not in str(p)]
+    if isinstance(ledger, (str, Path)) and Path(ledger).is_dir():  # a folder of CSV files: each is an input
+        protect += sorted(Path(ledger).glob("*.csv"))
     if not same:
         protect.append(workbook)
     check_output(out, protect, what="refreshed workbook")  # before any work: never over an input

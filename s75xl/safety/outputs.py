@@ -4,9 +4,9 @@ Every command that writes a file (compute, check, assess, fill, and the pack and
 goes through `write_atomically`:
 
 1. `check_output` refuses an output that is one of the run's inputs (compared by the file they
-   resolve to, so "./a.csv", "a.csv" and a hard link all count, and any file already in an input
-   folder, such as a ledger's folder of CSV files), a folder that does not exist or
-   cannot be written, and an output that is a folder. DESIGN.md: never change a user's file.
+   resolve to, so "./a.csv", "a.csv" and a hard link all count; a caller whose input is a folder
+   lists the files in it that it reads), a folder that does not exist or cannot be written, and
+   an output that is a folder. DESIGN.md: never change a user's file.
 2. A lock (`.NAME.s75xl-lock` beside the output, held with the operating system's file lock)
    serialises two runs writing the same output; one that cannot get it within `LOCK_WAIT`
    seconds is refused with one sentence.
@@ -49,19 +49,11 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _inside(out: Path, folder: Path) -> bool:
-    """An existing file directly in an input folder (a ledger's folder of CSV files) is an input."""
-    try:
-        return folder.is_dir() and out.is_file() and out.resolve().parent == folder.resolve()
-    except OSError:
-        return False
-
-
 def check_output(out: str | Path, inputs: Iterable[str | Path | None] = (), *, what: str = "output") -> Path:
     """The output path, checked: not an input, in a folder that exists and can be written."""
     out = Path(out)
     for source in inputs:
-        if source is not None and str(source) != "" and (_same_file(out, Path(source)) or _inside(out, Path(source))):
+        if source is not None and str(source) != "" and _same_file(out, Path(source)):
             raise OutputError(f"The {what} {out} would overwrite an input file; choose another name "
                               "(s75xl never writes over its inputs).")
     if out.is_dir():
