@@ -881,6 +881,12 @@ def _(d):
     return [*PACK, "--period", "2030-03", "--out", "pk"]
 
 
+@case("pack-error-in-a-log", "pack", "an error with standard error going to a log, not a terminal", ERROR,
+      r"^s75xl: The results hold no figures for Mar 2030")
+def _(d):
+    return ["pack", "--results", "results.csv", "--period", "2030-03", "--out", "pk"]  # no -q: no progress bars either
+
+
 @case("pack-out-is-a-file", "pack", "--out naming the results file", ERROR, "is a file")
 def _(d):
     return [*PACK, "--out", "results.csv"]

@@ -2,7 +2,8 @@
 
 Options, one call to `build_pack`, and the report's lines: each file written, the overall
 rating and the exceptions per area, and any warnings (unused commentary, areas with no data).
-Progress bars go to standard error, one per area and stage, and ``--quiet`` silences them.
+Progress bars go to standard error, one per area and stage, for a person at a terminal (as every
+command's progress: s75xl/commands/output.py), and ``--quiet`` silences them.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ class _Bars:
     """A rich progress bar per area, advanced stage by stage (on stderr, so output stays clean)."""
 
     def __init__(self, quiet: bool, pdf: bool):
+        from ..commands.output import progress_wanted
+
         self.progress = None
         self.tasks: dict[str, int] = {}
         self.stages = STAGES if pdf else STAGES[:2]
-        if not quiet:
+        if progress_wanted(quiet):  # for a person at a terminal only, as every command (a log gets one error line)
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
