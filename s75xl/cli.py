@@ -21,6 +21,7 @@ import click
 
 from . import __version__
 from .commands.output import Output, json_option, quiet_option, show_table
+from .commands.publication import check_suppression, suppress_options, suppressed
 from .errors import S75Error
 from .safety.messages import unforeseen
 from .safety.outputs import check_output
@@ -173,9 +174,11 @@ def rate_command(numerator, denominator, measure, level, months, moe, fmt, quiet
 @click.option("--tolerance", type=float, default=5.0, show_default=True, help="Amber band: % worse than target.")
 @click.option("--consecutive", type=int, default=3, show_default=True, help="Periods of change that make an exception.")
 @click.option("--no-screening", is_flag=True, help="SPC without moving-range screening (MDC Excel).")
+@suppress_options
 @json_option
 @quiet_option
-def assess_command(results, targets, out, tolerance, consecutive, no_screening, as_json, quiet) -> None:
+def assess_command(results, targets, out, tolerance, consecutive, no_screening, suppression, suppress_threshold,
+                   as_json, quiet) -> None:
     """Add target, RAG, exceptions, direction and SPC to a results table.
 
     \b
@@ -190,6 +193,7 @@ def assess_command(results, targets, out, tolerance, consecutive, no_screening, 
 
     said = Output(quiet=quiet, as_json=as_json)
     check_output(out, [results, targets])
+    check_suppression(suppression, suppress_threshold)
     with said.step("Reading the results and targets"):
         table = read_table(results, "results")
         target_table = read_table(targets, "targets") if targets else None
@@ -198,9 +202,10 @@ def assess_command(results, targets, out, tolerance, consecutive, no_screening, 
         assessed = assess(table, target_table, thresholds=thresholds, catalogue=_catalogue(),
                           spc_options={"screen_outliers": not no_screening})
     with said.step(f"Writing {out}"):
-        write_output(assessed, out, "assessed", _run_notes("assess", {
+        write_output(suppressed(assessed, suppression, suppress_threshold), out, "assessed", _run_notes("assess", {
             "results": results, "targets": targets, "Amber band": f"{tolerance:g}% worse than target",
-            "consecutive periods for an exception": consecutive}), inputs=[results, targets], mode_from=results)
+            "consecutive periods for an exception": consecutive, "suppression": list(suppression)}),
+                     inputs=[results, targets], mode_from=results)
     said.notes(assessed.attrs.get("notes", []))
     said.lines([*summary_lines(assessed), f"Wrote {len(assessed)} rows to {out}."])
     latest = assessed.groupby("area")["period_end"].transform("max") == assessed["period_end"]
@@ -266,10 +271,11 @@ def fill_command(template, results, targets, layout, out, in_place, strict, as_j
 @click.option("--age-band", type=click.Choice(["18-64", "65+"]), help="Filter the activity counts by age band.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="results.xlsx (a formatted workbook) or results.csv")
+@suppress_options
 @json_option
 @quiet_option
 def compute_command(cld_files, periods, population, mha, cpa, mapping, method, proxy_dob, person_id_rule, psr,
-                    age_band, out, as_json, quiet) -> None:
+                    age_band, out, suppression, suppress_threshold, as_json, quiet) -> None:
     """ASCOF and Section 75 measures from CLD extract(s) and local logs.
 
     \b
@@ -280,15 +286,17 @@ def compute_command(cld_files, periods, population, mha, cpa, mapping, method, p
 
     said = Output(quiet=quiet, as_json=as_json)
     check_output(out, [*cld_files, population, mha, cpa, mapping])
+    check_suppression(suppression, suppress_threshold)
     with said.step(f"Computing {len(periods)} period(s) from {len(cld_files)} CLD file(s)"):
         results, quality, warnings = compute(cld_files, periods, population=population, mha=mha, cpa=cpa,
                                              mapping=mapping, method=method, proxy_dob=proxy_dob, psr=psr,
                                              age_band=age_band, person_id_rule=person_id_rule)
     with said.step(f"Writing {out}"):
-        write_output(results, out, "results", _run_notes("compute", {
+        write_output(suppressed(results, suppression, suppress_threshold), out, "results", _run_notes("compute", {
             "CLD files": list(cld_files), "periods": list(periods), "population": population, "MHA log": mha,
             "CPA extract": cpa, "mapping": mapping, "method": method, "person ID rule": person_id_rule,
-            "proxy date of birth": "yes" if proxy_dob else "", "primary support reason": psr, "age band": age_band}),
+            "proxy date of birth": "yes" if proxy_dob else "", "primary support reason": psr, "age band": age_band,
+            "suppression": list(suppression)}),
                      inputs=[*cld_files, population, mha, cpa, mapping])
     dropped = quality.table()
     lines = [f"Read {quality.rows_read:,} rows; kept {quality.rows_kept:,} events. Wrote {len(results)} results to {out}."]

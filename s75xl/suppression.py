@@ -156,3 +156,22 @@ def suppress(results: pd.DataFrame, policies: str | Iterable[str], *, threshold:
             out.loc[zero, "value"] = ZERO_DENOMINATOR
     out["suppressed"] = masked
     return out
+
+
+DERIVED = {"rag": None, "variance_pct": np.nan, "exception": "", "exception_reasons": ""}
+
+
+def hide_derived(suppressed: pd.DataFrame) -> pd.DataFrame:
+    """An assessed table after `suppress`, with what was worked out from a suppressed figure
+    blanked too (its RAG, its variance from target, and its exception, whose reason quotes the
+    figure), so a published table cannot give the figure away. Other rows are untouched."""
+    hidden = suppressed["suppressed"].astype(bool) if "suppressed" in suppressed else None
+    if hidden is None or not hidden.any():
+        return suppressed
+    out = suppressed.copy()
+    for column, blank in DERIVED.items():
+        if column in out:
+            if blank is not np.nan:
+                out[column] = out[column].astype(object)
+            out.loc[hidden, column] = blank
+    return out

@@ -19,6 +19,7 @@ drew differently).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .errors import S75Error
+from .safety.outputs import check_output, leftovers, temporary_name
 
 from .cld import vocab as V
 
@@ -323,13 +325,27 @@ def write(out_dir: str | Path, people: int = 2000, seed: int = 1) -> dict[str, P
     out.mkdir(parents=True, exist_ok=True)
     paths = {"cld": out / "cld.csv", "mha": out / "mha_log.csv", "cpa": out / "cpa_extract.csv",
              "population": out / "population.csv"}
-    handles = {name: paths[name].open("wb") for name in ("cld", "mha", "cpa")}
+    # each file is written under a hidden temporary name and renamed into place once all are
+    # complete (s75xl.safety.outputs), so a stopped run leaves no half-written extract
+    for path in paths.values():
+        check_output(path, what="demo file")
+        for old in leftovers(path):
+            old.unlink(missing_ok=True)
+    temporary = {name: temporary_name(path) for name, path in paths.items()}
     try:
-        for k, chunk in enumerate(_tables(people, seed)):
-            for name, table in chunk.items():
-                pacsv.write_csv(table, handles[name], pacsv.WriteOptions(include_header=k == 0))
-    finally:
-        for handle in handles.values():
-            handle.close()
-    _population(people).to_csv(paths["population"], index=False)
+        handles = {name: temporary[name].open("wb") for name in ("cld", "mha", "cpa")}
+        try:
+            for k, chunk in enumerate(_tables(people, seed)):
+                for name, table in chunk.items():
+                    pacsv.write_csv(table, handles[name], pacsv.WriteOptions(include_header=k == 0))
+        finally:
+            for handle in handles.values():
+                handle.close()
+        _population(people).to_csv(temporary["population"], index=False)
+        for name, path in paths.items():
+            os.replace(temporary[name], path)
+    except BaseException:
+        for path in temporary.values():
+            path.unlink(missing_ok=True)
+        raise
     return paths

@@ -795,7 +795,7 @@ def _(d):
 
 def catalogue(d: Path, text: str, name: str = "mine.toml") -> list[str]:
     (d / name).write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-    return ["--catalogue", str(d / name), "info", "2A(1)"]  # absolute: the catalogue cache is keyed by the path text
+    return ["--catalogue", str(d / name), "info", "2A(1)"]
 
 
 ENTRY = ('[[measure]]\nid = "LOCAL-1"\nname = "A local measure"\nframework = "Local"\ngroup = "Local"\n'
@@ -850,6 +850,411 @@ def _(d):
     return catalogue(d, text, "mine.csv")
 
 
+# ---------------------------------------------------------------- the board pack (s75xl pack)
+
+PACK = ["pack", "--results", "results.csv", "--targets", "targets.csv", "--no-pdf", "-q"]
+
+
+def national(d: Path, name: str = "ascof_2016-17.csv") -> str:
+    (d / name).write_text("Geographical Code,ASCOF Measure Code,Measure Type,Measure Value\n"
+                          "E10000020,2A(1),Outcome,12\n")
+    return name
+
+
+@case("pack-unknown-area", "pack", "--area naming an area the results do not hold", ERROR, "no area named 'Suffolk'")
+def _(d):
+    return [*PACK, "--area", "Suffolk", "--out", "pk"]
+
+
+@case("pack-period-month-13", "pack", "--period 2017-13", ERROR, "not a month")
+def _(d):
+    return [*PACK, "--period", "2017-13", "--out", "pk"]
+
+
+@case("pack-period-word", "pack", "--period March (no year; had read as the year 1)", ERROR, "'March' is not a month")
+def _(d):
+    return [*PACK, "--period", "March", "--out", "pk"]
+
+
+@case("pack-period-outside", "pack", "--period after the results end", ERROR, "no figures for Mar 2030")
+def _(d):
+    return [*PACK, "--period", "2030-03", "--out", "pk"]
+
+
+@case("pack-error-in-a-log", "pack", "an error with standard error going to a log, not a terminal", ERROR,
+      r"^s75xl: The results hold no figures for Mar 2030")
+def _(d):
+    return ["pack", "--results", "results.csv", "--period", "2030-03", "--out", "pk"]  # no -q: no progress bars either
+
+
+@case("pack-out-is-a-file", "pack", "--out naming the results file", ERROR, "is a file")
+def _(d):
+    return [*PACK, "--out", "results.csv"]
+
+
+@case("pack-out-is-input", "pack", "a pack file name that is the results workbook", ERROR, "would overwrite an input")
+def _(d):
+    (d / "pk").mkdir()
+    pd.read_csv(d / "results.csv").to_excel(d / "pk" / "pack_Norfolk_2017-03.xlsx", index=False)
+    return ["pack", "--results", "pk/pack_Norfolk_2017-03.xlsx", "--no-pdf", "-q", "--out", "pk"]
+
+
+@case("pack-national-binary", "pack", "a binary file as the national benchmarks file", ERROR, "benchmarks file nat.csv")
+def _(d):
+    (d / "nat.csv").write_bytes(b"garbage\x00\x01\x02" * 50)
+    return [*PACK, "--benchmarks", "nat.csv", "--out", "pk"]
+
+
+@case("pack-national-latin1", "pack", "a national file in Windows-1252 without a council", ERROR, "say which council")
+def _(d):
+    (d / "ascof_2016-17.csv").write_bytes("Geographical Code,Geographical Description,ASCOF Measure Code,Measure Type,"
+                                          "Measure Value\nE10000020,Norfolk – Café,2A(1),Outcome,12\n".encode("cp1252"))
+    return [*PACK, "--benchmarks", "ascof_2016-17.csv", "--out", "pk"]
+
+
+@case("pack-national-no-year", "pack", "a national file whose year cannot be told", ERROR, "financial year")
+def _(d):
+    return [*PACK, "--benchmarks", national(d, "nat.csv"), "--council", "E10000020", "--out", "pk"]
+
+
+@case("pack-national-unknown-council", "pack", "--council not in the national file", ERROR, "no council 'Nowhere'")
+def _(d):
+    return [*PACK, "--benchmarks", national(d), "--council", "Nowhere", "--out", "pk"]
+
+
+@case("pack-benchmarks-missing", "pack", "a benchmarks file that does not exist", ERROR, "does not exist")
+def _(d):
+    return [*PACK, "--benchmarks", "nothere.csv", "--out", "pk"]
+
+
+@case("pack-commentary-missing", "pack", "a commentary file that does not exist", ERROR, "does not exist")
+def _(d):
+    return [*PACK, "--commentary", "nothere.csv", "--out", "pk"]
+
+
+@case("pack-cards-unknown", "pack", "--cards some", ERROR, "--cards")
+def _(d):
+    return [*PACK, "--cards", "some", "--out", "pk"]
+
+
+@case("pack-suppress-unknown", "pack", "--suppress with a policy that does not exist", ERROR, "Unknown suppression policy")
+def _(d):
+    return [*PACK, "--suppress", "suppress-bellow", "--out", "pk"]
+
+
+@case("pack-suppress-threshold-negative", "pack", "--suppress-threshold -1", ERROR, "positive number")
+def _(d):
+    return [*PACK, "--suppress", "suppress-below", "--suppress-threshold", "-1", "--out", "pk"]
+
+
+@case("pack-suppress-threshold-nan", "pack", "--suppress-threshold nan", ERROR, "positive number")
+def _(d):
+    return [*PACK, "--suppress", "suppress-below", "--suppress-threshold", "nan", "--out", "pk"]
+
+
+@case("pack-duplicate-keys", "pack", "results with one (area, measure, period) twice", ERROR, "two rows for")
+def _(d):
+    edit_csv(d / "results.csv", lambda f: pd.concat([f, f.iloc[:1].assign(value="1")], ignore_index=True))
+    return [*PACK, "--out", "pk"]
+
+
+def spans(d: Path, *rows: tuple[str, str, str]) -> str:
+    """A results file for NFK-VS-01 with the given (period, start, end) rows, one value each."""
+    lines = ["area,measure,period,period_start,period_end,value,numerator,denominator"]
+    lines += [f"Norfolk,NFK-VS-01,{p},{a},{b},86.3,334,387" for p, a, b in rows]
+    (d / "spans.csv").write_text("\n".join(lines) + "\n")
+    return "spans.csv"
+
+
+@case("pack-mixed-period-kinds", "pack", "results with a quarter and a year ending in the same month", ERROR,
+      "2 figures for 'NFK-VS-01' ending in Mar 2017")
+def _(d):
+    name = spans(d, ("2016-17", "2016-04-01", "2017-03-31"), ("Q4-2016-17", "2017-01-01", "2017-03-31"))
+    return ["pack", "--results", name, "--no-pdf", "-q", "--out", "pk"]
+
+
+@case("pack-one-span-two-names", "pack", "one year's figure under two names (2016-17 and rolling-12:2017-03)", OK,
+      "Wrote pk/pack_Norfolk_2017-03.xlsx")
+def _(d):
+    name = spans(d, ("2016-17", "2016-04-01", "2017-03-31"), ("rolling-12:2017-03", "2016-04-01", "2017-03-31"))
+    return ["pack", "--results", name, "--no-pdf", "--out", "pk"]
+
+
+@case("pack-formula-area", "pack", "results whose area starts with = (pack)", OK, "Wrote pk/pack_HYPERLINK")
+def _(d):
+    edit_csv(d / "results.csv", lambda f: f.assign(area='=HYPERLINK("http://x")'))
+    edit_csv(d / "targets.csv", lambda f: f.assign(area='=HYPERLINK("http://x")') if "area" in f else f)
+    return ["pack", "--results", "results.csv", "--targets", "targets.csv", "--no-pdf", "--out", "pk"]
+
+
+@case("pack-commentary-formula", "pack", "commentary whose text starts with =", OK, "Wrote pk/")
+def _(d):
+    (d / "com.csv").write_text('measure,why\nNFK-VS-01,"=HYPERLINK(""http://x"")"\n')
+    return ["pack", "--results", "results.csv", "--commentary", "com.csv", "--no-pdf", "--out", "pk"]
+
+
+# ---------------------------------------------------------------- the budget monitor (s75xl budget refresh)
+
+def budget(d: Path, *extra: str, out: str = "march.xlsx") -> list[str]:
+    """The demo ledger (a folder of CSV files and a SQLite file) and the monitor beside the council's files."""
+    from s75xl.finance.demo import CSV_FOLDER, SQLITE
+    from s75xl.resources import shipped_path
+
+    if not (d / "ledger").exists():
+        shutil.copytree(CSV_FOLDER, d / "ledger")
+        shutil.copy(SQLITE, d / "ledger.sqlite")
+        shutil.copy(shipped_path("templates", "budget_monitor.xlsx"), d / "budget_monitor.xlsx")
+    return ["budget", "refresh", "budget_monitor.xlsx", "--ledger", "ledger", "--period", "2017-03", *extra, "--out", out]
+
+
+def ledger_csv(d: Path, name: str, change) -> None:
+    path = d / "ledger" / name
+    change(path)
+
+
+def ledger_cell(name: str, row: int, column: str, value: str):
+    def change(path: Path) -> None:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame.loc[row, column] = value
+        frame.to_csv(path, index=False)
+    return change
+
+
+@case("budget-ledger-missing", "budget refresh", "a ledger that does not exist", ERROR, "does not exist")
+def _(d):
+    argv = budget(d)
+    argv[argv.index("ledger")] = "nothere"
+    return argv
+
+
+@case("budget-ledger-cp1252", "budget refresh", "a ledger CSV in Windows-1252 (a dash and an accent)", OK, "wrote march.xlsx")
+def _(d):
+    argv = budget(d)
+    path = d / "ledger" / "budget.csv"
+    path.write_bytes(path.read_text().replace("social work", "social work – café").encode("cp1252"))
+    return argv
+
+
+@case("budget-ledger-utf16", "budget refresh", "a ledger CSV in UTF-16 (Excel's Unicode text)", OK, "wrote march.xlsx")
+def _(d):
+    argv = budget(d)
+    path = d / "ledger" / "budget.csv"
+    path.write_text(path.read_text(), encoding="utf-16")
+    return argv
+
+
+@case("budget-ledger-bom", "budget refresh", "a ledger CSV with a UTF-8 byte-order mark", OK, "wrote march.xlsx")
+def _(d):
+    argv = budget(d)
+    path = d / "ledger" / "ledger.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    return argv
+
+
+@case("budget-ledger-semicolon", "budget refresh", "a semicolon-delimited ledger", OK, "wrote march.xlsx")
+def _(d):
+    argv = budget(d)
+    path = d / "ledger" / "ledger.csv"
+    pd.read_csv(path, dtype=str).to_csv(path, sep=";", index=False)
+    return argv
+
+
+@case("budget-ledger-title-row", "budget refresh", "a title row above the ledger's header", ERROR, "no column 'period'")
+def _(d):
+    argv = budget(d)
+    path = d / "ledger" / "ledger.csv"
+    path.write_text("Ledger extract, March 2017\n" + path.read_text())
+    return argv
+
+
+@case("budget-ledger-empty", "budget refresh", "an empty ledger file", ERROR, "cannot be read as CSV")
+def _(d):
+    argv = budget(d)
+    (d / "ledger" / "ledger.csv").write_bytes(b"")
+    return argv
+
+
+@case("budget-duplicate-cost-centre", "budget refresh", "one cost centre and subjective twice in the budget",
+      ERROR, "appears more than once")
+def _(d):
+    argv = budget(d)
+    path = d / "ledger" / "budget.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([*lines, lines[1].replace("3072633.0", "5.0")]) + "\n")
+    return argv
+
+
+@case("budget-text-in-money", "budget refresh", "text in a money column ('twelve')", ERROR,
+      r"ledger.csv, row \d+, column 'actual': a text of 6 characters is not an amount")
+def _(d):
+    argv = budget(d)
+    ledger_csv(d, "ledger.csv", ledger_cell("ledger.csv", 2, "actual", "twelve"))
+    return argv
+
+
+@case("budget-inf-in-money", "budget refresh", "inf in a money column", ERROR, "'inf' is not an amount")
+def _(d):
+    argv = budget(d)
+    ledger_csv(d, "ledger.csv", ledger_cell("ledger.csv", 2, "actual", "inf"))
+    return argv
+
+
+@case("budget-pounds-and-commas", "budget refresh", "money written £239,146.75", OK, "wrote march.xlsx")
+def _(d):
+    argv = budget(d)
+    ledger_csv(d, "ledger.csv", ledger_cell("ledger.csv", 2, "actual", "£239,146.75"))
+    return argv
+
+
+@case("budget-formula-in-ledger", "budget refresh", "ledger text starting with = (a service name)", OK, "wrote march.xlsx")
+def _(d):
+    argv = budget(d)
+    ledger_csv(d, "budget.csv", ledger_cell("budget.csv", 0, "service", '=HYPERLINK("http://x","click")'))
+    return argv
+
+
+@case("budget-missing-column", "budget refresh", "a ledger without its actual column", ERROR, "has no column 'actual'")
+def _(d):
+    argv = budget(d)
+    path = d / "ledger" / "ledger.csv"
+    pd.read_csv(path, dtype=str).drop(columns=["actual"]).to_csv(path, index=False)
+    return argv
+
+
+@case("budget-period-month-13", "budget refresh", "--period 2017-13", ERROR, "not a month")
+def _(d):
+    argv = budget(d)
+    argv[argv.index("2017-03")] = "2017-13"
+    return argv
+
+
+@case("budget-period-outside", "budget refresh", "--period with no ledger rows (a finding, not zeros)", FINDING,
+      "has no rows at all for")
+def _(d):
+    argv = budget(d)
+    argv[argv.index("2017-03")] = "2030-03"
+    return argv
+
+
+@case("budget-threshold-nan", "budget refresh", "--threshold nan", ERROR, "threshold must be above 0%")
+def _(d):
+    return budget(d, "--threshold", "nan")
+
+
+@case("budget-mapping-latin1", "budget refresh", "a column-mapping file in Latin-1", ERROR, "not UTF-8")
+def _(d):
+    (d / "map.toml").write_bytes('[ledger]\nactual = "Dépense"\n'.encode("latin-1"))
+    return budget(d, "--mapping", "map.toml")
+
+
+@case("budget-mapping-not-a-section", "budget refresh", "a mapping file with ledger = 5", ERROR, "must be a section")
+def _(d):
+    (d / "map.toml").write_text("ledger = 5\n")
+    return budget(d, "--mapping", "map.toml")
+
+
+@case("budget-mapping-number", "budget refresh", "a mapping file with a number for a column name", ERROR, "must be text")
+def _(d):
+    (d / "map.toml").write_text("[ledger]\nactual = 5\n")
+    return budget(d, "--mapping", "map.toml")
+
+
+@case("budget-mapping-unknown-column", "budget refresh", "a mapping to a column the ledger lacks", ERROR,
+      "no column 'Spend'")
+def _(d):
+    (d / "map.toml").write_text('[ledger]\nactual = "Spend"\n')
+    return budget(d, "--mapping", "map.toml")
+
+
+@case("budget-url-no-driver", "budget refresh", "a database URL whose driver is not installed", ERROR, "cannot be used")
+def _(d):
+    argv = budget(d)
+    argv[argv.index("ledger")] = "mysql+mysqldb://x/y"
+    return argv
+
+
+@case("budget-url-refused", "budget refresh", "a database URL nothing answers (its password never echoed)", ERROR,
+      r"^(?!.*secret).*(Could not connect|cannot be used)")
+def _(d):
+    argv = budget(d)
+    argv[argv.index("ledger")] = "postgresql://user:secret@127.0.0.1:1/ledger"
+    return argv
+
+
+@case("budget-url-sqlite-missing", "budget refresh", "a sqlite:/// URL to a file that does not exist", ERROR,
+      "does not exist")
+def _(d):
+    argv = budget(d)
+    argv[argv.index("ledger")] = "sqlite:///nothere.db"
+    return argv
+
+
+@case("budget-out-is-ledger", "budget refresh", "--out naming the SQLite ledger", ERROR, "would overwrite an input")
+def _(d):
+    argv = budget(d, out="ledger.sqlite")
+    argv[argv.index("ledger")] = "ledger.sqlite"
+    return argv
+
+
+@case("budget-out-in-ledger-folder", "budget refresh", "--out naming a CSV of the ledger folder (was destroyed)",
+      ERROR, "would overwrite an input")
+def _(d):
+    return budget(d, out="ledger/budget.csv")
+
+
+@case("budget-out-is-workbook", "budget refresh", "--out naming the monitor itself, without --in-place", ERROR,
+      "is the workbook itself")
+def _(d):
+    return budget(d, out="budget_monitor.xlsx")
+
+
+@case("budget-out-folder-missing", "budget refresh", "--out in a folder that does not exist", ERROR, "does not exist")
+def _(d):
+    return budget(d, out="nofolder/march.xlsx")
+
+
+@case("budget-not-a-monitor", "budget refresh", "a workbook with no budget table", ERROR, "has no budget table")
+def _(d):
+    argv = budget(d)
+    argv[2] = "dashboard.xlsx"
+    return argv
+
+
+@case("budget-workbook-csv", "budget refresh", "a CSV given as the monitor workbook", ERROR, "not an Excel")
+def _(d):
+    argv = budget(d)
+    argv[2] = "results.csv"
+    return argv
+
+
+@case("budget-demo-ledger-over-own-file", "budget demo-ledger", "--out holding the council's own budget_monitor.xlsx",
+      ERROR, "already exists and is not the demo's")
+def _(d):
+    (d / "mine").mkdir()
+    (d / "mine" / "budget_monitor.xlsx").write_bytes((d / "dashboard.xlsx").read_bytes())
+    return ["budget", "demo-ledger", "--out", "mine"]
+
+
+@case("addin-out-is-a-source", "addin build", "--out naming one of the add-in's own source files", ERROR,
+      "would overwrite an input")
+def _(d):
+    shutil.copytree(Path(__file__).parent.parent / "workbooks" / "addin", d / "src")
+    return ["addin", "build", "--sources", "src", "--out", "src/customUI/customUI14.xml"]
+
+
+# ---------------------------------------------------------------- publication suppression (compute, assess)
+
+@case("suppress-unknown-policy", "compute", "--suppress with a policy that does not exist", ERROR,
+      "Unknown suppression policy")
+def _(d):
+    return [*COMPUTE, "--suppress", "nothing"]
+
+
+@case("suppress-threshold-zero", "assess", "--suppress-threshold 0", ERROR, "threshold must be a positive number")
+def _(d):
+    return [*ASSESS, "--suppress", "suppress-below", "--suppress-threshold", "0"]
+
+
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     folder = council(tmp_path_factory.mktemp("council"))
@@ -864,10 +1269,12 @@ def test_the_catalogue_has_at_least_80_kinds_with_the_udf_cases():
 
 def test_the_docs_table_lists_every_case():
     doc = (Path(__file__).parent.parent / "docs" / "bad-input.md").read_text()
+    from .test_bad_input_ribbon import RIBBON_CASES
     from .test_bad_input_udfs import UDF_CASES
 
     listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", doc, re.M))
-    assert listed == set(CASES) | set(UDF_CASES), (set(CASES) | set(UDF_CASES)) ^ listed
+    every = set(CASES) | set(UDF_CASES) | set(RIBBON_CASES)
+    assert listed == every, every ^ listed
 
 
 @pytest.mark.parametrize("ident", list(CASES))

@@ -168,3 +168,47 @@ def test_measures_csv_listing_writes_a_hostile_catalogue_name_inert(tmp_path):
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["name"] for r in rows if r["id"] == "LOCAL-9"] == ["'=HYPERLINK(\"http://x.example\")"]
+
+
+def all_strings(path: Path) -> list[str]:
+    """Every text cell of a workbook, as openpyxl reads it (a live formula reads as '=...')."""
+    book = load_workbook(path)
+    return [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def test_budget_refresh_writes_hostile_ledger_text_inert(tmp_path):
+    import shutil
+
+    from s75xl.finance.demo import CSV_FOLDER
+    from s75xl.resources import shipped_path
+
+    shutil.copytree(CSV_FOLDER, tmp_path / "ledger")
+    shutil.copy(shipped_path("templates", "budget_monitor.xlsx"), tmp_path / "monitor.xlsx")
+    budget = pd.read_csv(tmp_path / "ledger" / "budget.csv", dtype=str, keep_default_na=False)
+    budget.loc[0, "service"] = HOSTILE[0]
+    budget.loc[1, "service"] = "@SUM(1+1)*cmd|' /C calc'!A0"
+    budget.to_csv(tmp_path / "ledger" / "budget.csv", index=False)
+    code, _ = in_folder(tmp_path, ["budget", "refresh", "monitor.xlsx", "--ledger", "ledger", "--period", "2017-03",
+                                   "--out", "march.xlsx"])
+    assert code == 0
+    text = all_strings(tmp_path / "march.xlsx")
+    assert "'" + HOSTILE[0] in text and "'@SUM(1+1)*cmd|' /C calc'!A0" in text
+    with zipfile.ZipFile(tmp_path / "march.xlsx") as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert not any("<f>HYPERLINK" in s or "<f>SUM(1+1)" in s for s in sheets)
+
+
+def test_the_pack_writes_hostile_areas_and_commentary_inert(base, tmp_path):
+    import shutil
+
+    folder = tmp_path / "c"
+    shutil.copytree(base, folder)
+    edit_csv(folder / "results.csv", lambda f: f.assign(area="-2+3+cmd|' /C calc'!A0"))
+    (folder / "com.csv").write_text('measure,why\nNFK-VS-01,"=HYPERLINK(""http://x.example"")"\n')
+    code, _ = in_folder(folder, ["pack", "--results", "results.csv", "--commentary", "com.csv", "--cards", "all",
+                                 "--no-pdf", "-q", "--out", "pk"])
+    assert code == 0
+    (made,) = (folder / "pk").glob("pack_*.xlsx")
+    text = all_strings(made)
+    assert any(t.startswith("'-2+3+cmd") for t in text)
+    assert not any(is_live(t) for t in text)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
 import zipfile
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -31,7 +32,9 @@ def identities(cld: Path) -> set[str]:
 
 
 def text_of(path: Path) -> str:
-    """A file's text as a reader would see it; for a workbook, every XML part."""
+    """A file's text as a reader would see it; for a workbook, every XML part; for a PDF, its text."""
+    if path.suffix == ".pdf" and shutil.which("pdftotext"):
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
@@ -81,6 +84,21 @@ def test_the_demo_and_every_command_and_error_path_leak_no_identity(tmp_path):
     with open(bad / "ragged.csv", "w") as handle:
         handle.write((demo / "cld.csv").read_text())
         handle.write(",".join(frame.iloc[3].fillna("").tolist() + ["extra", "fields"]) + "\n")
+    from s75xl.finance.demo import CSV_FOLDER
+    from s75xl.resources import shipped_path
+
+    shutil.copytree(CSV_FOLDER, demo / "ledger")
+    shutil.copy(shipped_path("templates", "budget_monitor.xlsx"), demo / "monitor.xlsx")
+    inputs |= {"monitor.xlsx"} | {p.name for p in (demo / "ledger").iterdir()}
+    people_text = list(frame["First Name"] + " " + frame["Last Name"]) + list(frame["NHS Number"].dropna())
+    results = pd.read_csv(demo / "results.csv", dtype=str)
+    results[results["period"].str.startswith("rolling-12")].to_csv(demo / "rolling.csv", index=False)
+    inputs.add("rolling.csv")
+    for name, column in (("bad/ledger", "actual"), ("bad/ledger2", "period")):  # people where money and months belong
+        shutil.copytree(CSV_FOLDER, demo / name)
+        ledger = pd.read_csv(demo / name / "ledger.csv", dtype=str)
+        ledger[column] = people_text[: len(ledger)]
+        ledger.to_csv(demo / name / "ledger.csv", index=False)
     for argv in (["check", "bad/mixed.csv", "--out", "bad/report.csv"], ["check", "bad/ragged.csv"],
                  ["compute", "bad/mixed.csv", "--out", "bad/r.csv"], ["compute", "bad/ragged.csv", "--out", "bad/r.csv"],
                  ["assess", "cld.csv", "--out", "bad/a.csv"], ["fill", "dashboard.xlsx", "--results", "cld.csv", "--out", "bad/f.xlsx"],
@@ -88,11 +106,29 @@ def test_the_demo_and_every_command_and_error_path_leak_no_identity(tmp_path):
                  ["compute", "cld.csv", "--mha", "cld.csv", "--out", "bad/r3.csv"],
                  ["compute", "cld.csv", "--cpa", "cld.csv", "--out", "bad/r4.csv"],
                  ["--catalogue", "cld.csv", "measures"], ["info", frame.iloc[0]["NHS Number"]],
-                 ["rate", frame.iloc[0]["First Name"], "5", "1C(1A)"]):
+                 ["rate", frame.iloc[0]["First Name"], "5", "1C(1A)"],
+                 # the board pack and the budget monitor given identity-bearing files where tables belong
+                 ["pack", "--results", "cld.csv", "--no-pdf", "--out", "bad/pk1"],
+                 ["pack", "--results", "results.csv", "--benchmarks", "cld.csv", "--no-pdf", "--out", "bad/pk2"],
+                 ["pack", "--results", "results.csv", "--commentary", "cld.csv", "--no-pdf", "--out", "bad/pk3"],
+                 ["pack", "--results", "bad/mixed.csv", "--no-pdf", "--out", "bad/pk4"],
+                 ["pack", "--results", "results.csv", "--area", frame.iloc[0]["NHS Number"], "--no-pdf", "--out", "bad/pk5"],
+                 ["budget", "refresh", "monitor.xlsx", "--ledger", "cld.csv", "--out", "bad/m1.xlsx"],
+                 ["budget", "refresh", "monitor.xlsx", "--ledger", "bad/ledger", "--out", "bad/m2.xlsx"],
+                 ["budget", "refresh", "monitor.xlsx", "--ledger", "bad/ledger2", "--out", "bad/m3.xlsx"],
+                 ["budget", "refresh", "monitor.xlsx", "--ledger", "ledger", "--mapping", "cld.csv", "--out", "bad/m4.xlsx"],
+                 ["budget", "check", "--ledger", "bad/ledger"], ["budget", "penalties", "--ledger", "bad/ledger2"],
+                 # and the pack and budget outputs of good runs on the demo's own results
+                 ["pack", "--results", "results.csv", "--no-pdf", "--out", "bad/pk6"],  # quarters and rolling years
+                 ["pack", "--results", "rolling.csv", "--targets", "targets.csv", "--cards", "all", "--out", "pack2"],
+                 ["budget", "refresh", "monitor.xlsx", "--ledger", "ledger", "--period", "2017-03", "--out", "march.xlsx"]):
         messages.append(capture(demo, argv))
-    written = [p for p in demo.rglob("*") if p.is_file() and p.name not in inputs and p.parent.name != "bad" or
-               (p.parent.name == "bad" and p.name not in {"mixed.csv", "ragged.csv"})]
+    made_inputs = {"mixed.csv", "ragged.csv"} | {p.name for p in (demo / "bad" / "ledger").iterdir()}
+    written = [p for p in demo.rglob("*") if p.is_file() and (
+        p.name not in inputs if "bad" not in p.parts else p.name not in made_inputs)]
     assert len(written) >= 8
+    names = {str(p.relative_to(demo)) for p in written}
+    assert "march.xlsx" in names and any(n.startswith("pack2/pack_") for n in names), sorted(names)
     leaks = {}
     for source, text in [*((f"message {i}", m) for i, m in enumerate(messages)), *((p.name, text_of(p)) for p in written)]:
         found = [p for p in people if p in text]

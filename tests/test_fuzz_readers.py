@@ -1,5 +1,5 @@
 """Hypothesis fuzzing of the readers: CLD extracts, results and targets tables, layouts, catalogue
-files and sheet XML. Whatever the bytes, a reader either reads them or raises s75xl's own error
+files, sheet XML, the budget ledger and national ASCOF files. Whatever the bytes, a reader either reads them or raises s75xl's own error
 (one sentence); any other exception is a crash. Bounded here to a few seconds each; the longer
 run is bench/fuzz_long.py, which uses the same TARGETS.
 """
@@ -207,8 +207,65 @@ def check_sheet(data: bytes) -> str:
     return _outcome(patch)
 
 
+# ---------------------------------------------------------------- the budget ledger and national ASCOF files
+
+LEDGER_HEADER = ["period", "cost_centre", "subjective", "actual", "forecast_outturn"]
+GOOD_LEDGER_ROW = ["2017-03", "MH100", "Employees", "239146.75", "3055727.0"]
+LEDGER_CELL = st.one_of(CELL, st.sampled_from(["£1,234.50", "(1,234.50)", "Mar-17", "March 2017", "2017-13", "n/a",
+                                               "MH999", "1e308", "-0", "2017-03-31"]))
+LEDGER_ROWS = st.lists(st.dictionaries(st.integers(0, len(LEDGER_HEADER) - 1), LEDGER_CELL, max_size=2)
+                       .map(lambda changes: [changes.get(i, v) for i, v in enumerate(GOOD_LEDGER_ROW)]), max_size=6)
+LEDGERS = st.one_of(
+    st.builds(lambda rows, delimiter, encoding: _encode(_csv(LEDGER_HEADER, rows, delimiter), encoding),
+              LEDGER_ROWS, DELIMITER, ENCODING),
+    st.binary(max_size=200))
+
+
+def check_ledger(data: bytes) -> str:
+    """The demo ledger folder with its ledger.csv replaced, through the whole budget engine."""
+    import shutil
+
+    from s75xl.finance.demo import CSV_FOLDER
+    from s75xl.finance.engine import build_monitor
+    from s75xl.finance.sources import open_source
+
+    folder = Path(tempfile.mkdtemp(prefix="s75xl-fuzz-")) / "ledger"
+    shutil.copytree(CSV_FOLDER, folder)
+    (folder / "ledger.csv").write_bytes(data)
+
+    def run():
+        source = open_source(str(folder), None)
+        try:
+            build_monitor(source, period="2017-03", threshold_pct=10.0)
+        finally:
+            source.close()
+
+    return _outcome(run)
+
+
+NATIONAL_HEADER = ["Geographical Code", "Geographical Description", "ASCOF Measure Code", "Measure Type",
+                   "Measure Value", "Disaggregation Level"]
+GOOD_NATIONAL_ROW = ["E10000020", "Norfolk", "2A(1)", "Outcome", "12.5", "Total"]
+NATIONAL_ROWS = st.lists(st.dictionaries(st.integers(0, len(NATIONAL_HEADER) - 1), TABLE_CELL, max_size=2)
+                         .map(lambda changes: [changes.get(i, v) for i, v in enumerate(GOOD_NATIONAL_ROW)]), max_size=6)
+NATIONALS = st.one_of(
+    st.builds(lambda rows, delimiter, encoding: _encode(_csv(NATIONAL_HEADER, rows, delimiter), encoding),
+              NATIONAL_ROWS, DELIMITER, ENCODING),
+    st.binary(max_size=200))
+
+
+def check_national(data: bytes) -> str:
+    """A national ASCOF data file read for the pack's benchmarks, for a council it may name."""
+    from s75xl.pack import PackOptions
+    from s75xl.pack.benchmarks_input import read_benchmark_files
+
+    path = _file(data, ".csv").rename(Path(tempfile.mkdtemp(prefix="s75xl-fuzz-")) / "ascof_2016-17.csv")
+    return _outcome(lambda: read_benchmark_files([path], PackOptions(council="E10000020")))
+
+
 TARGETS = {"cld": (CLD_FILES, check_cld), "results": (TABLES, check_results), "targets": (TABLES, check_targets),
-           "layout": (LAYOUTS, check_layout), "catalogue": (CATALOGUES, check_catalogue), "sheet": (SHEETS, check_sheet)}
+           "layout": (LAYOUTS, check_layout), "catalogue": (CATALOGUES, check_catalogue), "sheet": (SHEETS, check_sheet),
+           "ledger": (LEDGERS, check_ledger), "national": (NATIONALS, check_national)}
 
 
 @pytest.mark.parametrize("name", list(TARGETS))

@@ -239,7 +239,8 @@ def test_without_libreoffice_everything_but_the_pdf_is_built_and_one_line_says_h
     assert code == 0 and sum(line.startswith("LibreOffice is not installed") for line in out) == 1
 
 
-def test_progress_goes_to_stderr_per_area_and_stage_and_quiet_silences_it(tmp_path, capsys):
+def test_progress_goes_to_stderr_per_area_and_stage_and_quiet_silences_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("S75XL_PROGRESS", "always")  # as at a terminal
     argv = ["pack", "--results", "s75xl/data/norfolk_results_2016_17.csv", "--no-pdf", "--out", str(tmp_path)]
     assert main(argv) == 0
     captured = capsys.readouterr()

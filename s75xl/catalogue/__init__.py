@@ -260,14 +260,26 @@ def _env_files() -> tuple[str, ...]:
     return tuple(p for p in value.split(os.pathsep) if p.strip())
 
 
+def _stamp(path: str) -> tuple:
+    """What makes a cached catalogue stale: the file it names, its size and modification time."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return (os.path.abspath(path), None)
+    return (os.path.abspath(path), found.st_size, found.st_mtime_ns)
+
+
 @lru_cache(maxsize=8)
-def _cached(extra: tuple[str, ...]) -> Catalogue:
+def _cached(extra: tuple[str, ...], stamps: tuple) -> Catalogue:
     return load_catalogue(extra)
 
 
 def default_catalogue() -> Catalogue:
-    """The shipped catalogue plus any files named in ``S75XL_CATALOGUE`` (cached)."""
-    return _cached(_env_files())
+    """The shipped catalogue plus any files named in ``S75XL_CATALOGUE``, cached until one of
+    those files changes (a long Excel session sees a council's edited catalogue, and a relative
+    name means the file in the current folder)."""
+    files = _env_files()
+    return _cached(files, tuple(_stamp(f) for f in files))
 
 
 def resolve_measure(measure: str | Measure, catalogue: Catalogue | None = None) -> Measure:

@@ -158,13 +158,14 @@ def build_bytes(sources: Sources) -> bytes:
 
 
 def build(folder: str | Path, out: str | Path) -> Path:
-    """Build the add-in from the sources in `folder` into `out` (written atomically)."""
+    """Build the add-in from the sources in `folder` into `out`: atomically, and never over one
+    of the source files (s75xl.safety.outputs)."""
+    from ..safety.outputs import check_output, write_atomically
+
+    sources = [p for p in Path(folder).rglob("*") if p.is_file()] if Path(folder).is_dir() else []
+    check_output(out, sources, what="add-in")
     data = build_bytes(Sources.load(folder))
-    out = Path(out)
-    temporary = out.with_name(f".{out.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(out)
-    return out
+    return write_atomically(out, lambda temporary: temporary.write_bytes(data), inputs=sources, what="add-in")
 
 
 # --- the generated modules ---------------------------------------------------------------------

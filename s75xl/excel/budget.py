@@ -15,6 +15,7 @@ column is written with its figures from the monitor (the same numbers, but no lo
 
 from __future__ import annotations
 
+from ..safety.formulas import neutralise
 from .book import _cell, apply_to_book
 
 
@@ -81,7 +82,7 @@ def apply_plan(book, plan) -> None:
             if formula:
                 column.formula = "=" + formula
             elif write.rows:
-                column.value = [[_cell(row[index])] for row in write.rows]
+                column.value = [[neutralise(_cell(row[index]))] for row in write.rows]  # no live formula from the ledger
         if old_rows > new_rows:
             sheet.range((first_row + new_rows + totals + 1, first_col),
                         (first_row + old_rows + totals, first_col + width - 1)).clear_contents()

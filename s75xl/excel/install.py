@@ -55,7 +55,10 @@ def install(addin: Path, target: Plan) -> list[str]:
     if not addin.is_file():
         raise S75Error(f"The add-in {addin} does not exist; build it with s75xl addin build.")
     target.startup.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(addin, target.startup / ADDIN_NAME)
+    if (target.startup / ADDIN_NAME).resolve() != addin.resolve():  # copied whole or not at all
+        from ..safety.outputs import write_atomically
+
+        write_atomically(target.startup / ADDIN_NAME, lambda temporary: shutil.copyfile(addin, temporary), what="add-in")
     target.config.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.config.with_name(f".{target.config.name}.tmp")
     temporary.write_text("\n".join(target.lines) + "\n", encoding="utf-8")

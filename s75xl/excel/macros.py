@@ -48,12 +48,17 @@ def _caller(book):
 
 @contextmanager
 def _button(book, name: str):
-    """Run a button: its progress in the status bar, a user error as one message box."""
+    """Run a button: its progress in the status bar, a user error (or anything unforeseen, by its
+    kind only: s75xl/safety/messages.py) as one message box."""
     progress = Progress(book, name)
     try:
         yield progress
     except S75Error as exc:
         show(book, str(exc), title=f"S75 {name}", error=True)
+    except Exception as exc:  # noqa: BLE001 - never a Python traceback in Excel: one sentence, no data quoted
+        from ..safety.messages import unforeseen
+
+        show(book, unforeseen(exc)[:1].upper() + unforeseen(exc)[1:], title=f"S75 {name}", error=True)
     finally:
         progress.clear()
 

@@ -116,6 +116,8 @@ class Settings:
         return f"The {name} setting ({self.origin}{', ' + place if place else ''})"
 
     def _exists(self, name: str, path: Path) -> None:
+        if path.is_dir():
+            raise SettingsError(f"{self._where(name)}: {path} is a folder; give a file.")
         if not path.is_file():
             raise SettingsError(f"{self._where(name)}: the file {path} does not exist.")
 
@@ -162,6 +164,10 @@ def from_values(values: dict[str, object], *, origin: str, places: dict[str, str
         if not text:
             continue
         key = name.replace(" ", "_")
+        if name != "period" and (isinstance(raw, (bool, int, float)) or hasattr(raw, "year")):
+            shown = str(raw).upper() if isinstance(raw, bool) else text
+            raise SettingsError(f"The {name} setting ({origin}, {places.get(name, '')}) holds {shown}, not a file, "
+                                "folder or database name.")
         if name == "extract":
             kwargs[key] = tuple(path(part) for part in text.split(";") if part.strip())
         elif name == "period":

@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..safety.messages import cell_text
 from .errors import SourceError
 
 AMOUNT = re.compile(r"^(?P<neg1>-)?(?P<open>\()?\s*(?P<neg2>-)?\s*[£$€]?\s*(?P<num>\d[\d,]*(?:\.\d*)?|\.\d+)\s*(?P<close>\))?$")
@@ -47,6 +48,6 @@ def amount_column(frame: pd.DataFrame, column: str, where: str) -> pd.Series:
         try:
             out.append(parse_amount(value))
         except ValueError:
-            raise SourceError(f"{where}, row {position + 2}, column {column!r}: {str(value).strip()!r} is not an amount "
+            raise SourceError(f"{where}, row {position + 2}, column {column!r}: {cell_text(value)} is not an amount "
                               "(amounts look like 1234.50, £1,234.50 or (1,234.50)).") from None
     return pd.Series(out, index=series.index, dtype=float)

@@ -4,7 +4,9 @@ Only these parts change: each refreshed table's part and its sheet (the rows of 
 columns), chart parts with a series over a table column, xl/workbook.xml when a defined name
 covers a table column (and for full recalculation on load), the sheet holding the period and
 report-lines cells. Every other part is copied byte for byte, and the output is written
-atomically (temporary file, then rename), never over the input unless asked, with a backup.
+atomically (s75xl.safety.outputs: a hidden temporary file renamed into place under a lock, with
+the workbook's file mode), never over the ledger, mapping or layout, and never over the input
+workbook unless asked, with a backup.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from xml.sax.saxutils import unescape
 from openpyxl.utils.cell import get_column_letter
 
 from ..fill.apply import apply_writes
+from ..safety.formulas import neutralise
+from ..safety.outputs import check_output, write_atomically
 from ..xlsx.charts import resize_series
 from ..xlsx.defined_names import defined_names, resize_names
 from ..xlsx.formulas import drop_cached_results, mentions
@@ -157,6 +161,12 @@ def refresh_budget(workbook: str | Path, ledger, *, period=None, out: str | Path
                           "option, which keeps a backup.")
     if not out.parent.exists():
         raise BudgetError(f"The folder {out.parent} for the output does not exist.")
+    protect = [p for p in (ledger, mapping, layout) if isinstance(p, (str, Path)) and "://" not in str(p)]
+    if isinstance(ledger, (str, Path)) and Path(ledger).is_dir():  # a folder of CSV files: each is an input
+        protect += sorted(Path(ledger).glob("*.csv"))
+    if not same:
+        protect.append(workbook)
+    check_output(out, protect, what="refreshed workbook")  # before any work: never over an input
     package = Package.open(workbook)
     chosen_layout = layout if isinstance(layout, MonitorLayout) else MonitorLayout.load(layout)
     sheets = sheet_parts(package)
@@ -195,7 +205,7 @@ def refresh_budget(workbook: str | Path, ledger, *, period=None, out: str | Path
     if same:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         shutil.copy2(workbook, workbook.with_name(f"{workbook.stem}.backup-{stamp}{workbook.suffix}"))
-    package.save(out)
+    write_atomically(out, package.save, inputs=protect, mode_from=workbook, what="refreshed workbook")
     report.changed_parts = sorted(set(package.changed) | package.removed)
     return report
 
@@ -235,7 +245,7 @@ def _apply_table(package: Package, rows: SheetRows, found: _Found, write: TableW
     new_rows: dict[int, str] = {}
     for offset, values in enumerate(data):
         r = first + offset
-        new_rows[r] = "".join(cell_xml(f"{get_column_letter(min_col + i)}{r}", None if formulas[i] else v,
+        new_rows[r] = "".join(cell_xml(f"{get_column_letter(min_col + i)}{r}", None if formulas[i] else neutralise(v),
                                        styles.get(min_col + i, 0), formulas[i]) for i, v in enumerate(values))
     for i in range(len(write.headings)):
         columns[(found.sheet, min_col + i)] = (first, [row[i] for row in data])

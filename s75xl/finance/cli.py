@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..resources import shipped_path
+from .errors import BudgetError
 
 LEDGER_HELP = ("The ledger: a folder of CSV files, a CSV file, an Excel workbook, a SQLite database, or a database "
                "URL such as postgresql://host/ledger.")
@@ -121,9 +122,27 @@ def demo_ledger_command(out, quiet) -> None:
     from .demo import CSV_FOLDER, SQLITE
 
     target = Path(out)
+    if target.exists() and not target.is_dir():
+        raise BudgetError(f"{target} is a file; give a folder for the demo ledger.")
+    _refuse_to_replace(target)
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(SQLITE, target / SQLITE.name)
     shutil.copytree(CSV_FOLDER, target / CSV_FOLDER.name, dirs_exist_ok=True)
     shutil.copy2(shipped_path("templates", "budget_monitor.xlsx"), target / "budget_monitor.xlsx")
     if not quiet:
         click.echo(f"Wrote {target / SQLITE.name}, {target / CSV_FOLDER.name}/ and {target / 'budget_monitor.xlsx'}.")
+
+
+def _refuse_to_replace(target: Path) -> None:
+    """The demo ledger never replaces a council's own file: a file of the same name that differs
+    from the shipped one (a real budget_monitor.xlsx, say) stops the copy before anything is written."""
+    import filecmp
+
+    from .demo import CSV_FOLDER, SQLITE
+
+    pairs = [(SQLITE, target / SQLITE.name), (shipped_path("templates", "budget_monitor.xlsx"), target / "budget_monitor.xlsx")]
+    pairs += [(p, target / CSV_FOLDER.name / p.name) for p in sorted(CSV_FOLDER.iterdir()) if p.is_file()]
+    for source, dest in pairs:
+        if dest.exists() and not (dest.is_file() and filecmp.cmp(source, dest, shallow=False)):
+            raise BudgetError(f"{dest} already exists and is not the demo's; choose another folder (s75xl never "
+                              "replaces your files).")

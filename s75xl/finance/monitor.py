@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..safety.messages import cell_text
 from .errors import SourceError
 from .periods import label, month, year_start
 
@@ -72,7 +73,7 @@ def periods_of(frame: pd.DataFrame, table: str) -> pd.Series:
         if found is None:
             found = known[key] = month(value)
         if found is None:
-            raise SourceError(f"{where}, row {position + 2}, column 'period': {str(value).strip()!r} is not a month "
+            raise SourceError(f"{where}, row {position + 2}, column 'period': {cell_text(value)} is not a month "
                               "(write it as 2017-03, Mar-17 or March 2017).")
         out.append(found)
     return pd.Series(out, index=frame.index, dtype=object)

@@ -18,6 +18,7 @@ import pandas as pd
 from ..assess import assess
 from ..catalogue import Catalogue, default_catalogue
 from ..errors import S75Error
+from ..safety.messages import cell_text
 from .config import normal
 from .errors import SourceError
 from .monitor import Monitor, _components_check, money
@@ -35,7 +36,7 @@ def contract_targets(catalogue: Catalogue) -> list:
 def _area(value, where: str, row: int) -> str:
     found = AREAS.get(normal(value))
     if found is None:
-        raise SourceError(f"{where}, row {row}, column 'area': {value!r} is neither County nor City.")
+        raise SourceError(f"{where}, row {row}, column 'area': {cell_text(value)} is neither County nor City.")
     return found
 
 
@@ -118,7 +119,7 @@ def _latest_ratings(results: pd.DataFrame, targets: pd.DataFrame | None, period:
 def _month_start(value, where: str, row: int) -> pd.Timestamp:
     found = month(value)
     if found is None:
-        raise SourceError(f"{where}, row {row}, column 'period': {str(value).strip()!r} is not a month.")
+        raise SourceError(f"{where}, row {row}, column 'period': {cell_text(value)} is not a month.")
     return found.to_timestamp()
 
 

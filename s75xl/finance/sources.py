@@ -66,10 +66,16 @@ class Mapping:
             raise SourceError(f"The mapping file {path} does not exist.") from None
         except tomllib.TOMLDecodeError as exc:
             raise SourceError(f"The mapping file {path} is not valid TOML: {exc}.") from None
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"The mapping file {path} is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8.") from None
+        except IsADirectoryError:
+            raise SourceError(f"The mapping file {path} is a folder, not a file.") from None
         for table, entry in data.items():
             if table not in SCHEMA:
                 raise SourceError(f"The mapping file {path} has a section [{table}]; the tables are "
                                   f"{', '.join(SCHEMA)}.")
+            if not isinstance(entry, dict):
+                raise SourceError(f"The mapping file {path}: {table} must be a section ([{table}]) of column names.")
             known = SOURCE_KEYS | set(SCHEMA[table][0]) | set(SCHEMA[table][1])
             for key, value in entry.items():
                 if key not in known:
@@ -206,10 +212,11 @@ def _excel_sheet(path: Path, sheet: str | None, kind: str):
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """A CSV file as text columns: UTF-8 (with or without BOM) or Windows-1252, comma, semicolon or tab."""
+    """A CSV file as text columns: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text", found
+    by its byte-order mark) or Windows-1252; comma, semicolon or tab."""
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     first = text.split("\n", 1)[0]

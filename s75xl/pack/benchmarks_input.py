@@ -18,7 +18,7 @@ def read_benchmark_files(paths, options: PackOptions) -> pd.DataFrame:
     file gives the previous-year column)."""
     national, simple = [], []
     for path in paths:
-        head = pd.read_csv(path, nrows=0, encoding="utf-8-sig") if str(path).lower().endswith(".csv") else None
+        head = _header(path) if str(path).lower().endswith(".csv") else None
         if head is not None and is_national(head):
             national.append(read_national(path))
         else:
@@ -33,3 +33,16 @@ def read_benchmark_files(paths, options: PackOptions) -> pd.DataFrame:
     out.attrs["source"] = ", ".join(Path(p).name for p in paths)
     out.attrs["notes"] = [n for t in tables for n in t.attrs.get("notes", [])]
     return out
+
+
+def _header(path) -> pd.DataFrame | None:
+    """A CSV's header row, to tell a national file from a simple table; None when it cannot be
+    read (the table reader then says why, naming the file)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return pd.read_csv(path, nrows=0, encoding=encoding)
+        except UnicodeDecodeError:
+            continue
+        except (OSError, ValueError, pd.errors.ParserError):
+            return None
+    return None

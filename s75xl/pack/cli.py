@@ -2,7 +2,8 @@
 
 Options, one call to `build_pack`, and the report's lines: each file written, the overall
 rating and the exceptions per area, and any warnings (unused commentary, areas with no data).
-Progress bars go to standard error, one per area and stage, and ``--quiet`` silences them.
+Progress bars go to standard error, one per area and stage, for a person at a terminal (as every
+command's progress: s75xl/commands/output.py), and ``--quiet`` silences them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from ..commands.publication import suppress_options
+
 STAGES = ("content and forecasts", "workbook and charts", "PDF")
 
 
@@ -18,10 +21,12 @@ class _Bars:
     """A rich progress bar per area, advanced stage by stage (on stderr, so output stays clean)."""
 
     def __init__(self, quiet: bool, pdf: bool):
+        from ..commands.output import progress_wanted
+
         self.progress = None
         self.tasks: dict[str, int] = {}
         self.stages = STAGES if pdf else STAGES[:2]
-        if not quiet:
+        if progress_wanted(quiet):  # for a person at a terminal only, as every command (a log gets one error line)
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -69,11 +74,12 @@ class _Bars:
 @click.option("--area", "areas", multiple=True, help="Only this area. Repeatable.")
 @click.option("--cards", type=click.Choice(["exceptions", "all"]), default="exceptions", show_default=True,
               help="Which measures get a report card.")
+@suppress_options
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF (which needs LibreOffice).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the pack files.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 def pack_command(results, targets, benchmark_files, council, region, comparators, commentary, period, areas, cards,
-                 no_pdf, out_dir, quiet) -> None:
+                 suppression, suppress_threshold, no_pdf, out_dir, quiet) -> None:
     """Build the quarterly board pack: summary, all measures, exceptions, a report card per
     exception with its chart and forecast, benchmarks; an Excel workbook per area and its PDF.
 
@@ -85,14 +91,16 @@ def pack_command(results, targets, benchmark_files, council, region, comparators
     from .options import PackOptions
 
     options = PackOptions(period=period, areas=areas or None, cards_for=cards, pdf=not no_pdf, council=council,
-                          region=region, comparators=comparators)
+                          region=region, comparators=comparators, suppression=suppression,
+                          suppression_threshold=suppress_threshold)
     table = read_table(results, "results")
     target_table = read_table(targets, "targets") if targets else None
     note_table = read_table(commentary, "commentary") if commentary else None
     bench = read_benchmark_files(benchmark_files, options) if benchmark_files else None
     with _Bars(quiet, not no_pdf) as bars:
         result = build_pack(table, targets=target_table, benchmarks=bench, commentary=note_table,
-                            out_dir=out_dir, options=options, progress=bars)
+                            out_dir=out_dir, options=options, progress=bars,
+                            input_files=[results, targets, commentary, *benchmark_files])
         bars.finish()
     for path in result.files:
         click.echo(f"Wrote {Path(path)}")

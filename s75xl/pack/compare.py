@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from ..safety.outputs import write_atomically
 from .content import AreaContent
 from .workbook import Formats, _clean, _print_setup, _write_value
 
@@ -24,8 +25,14 @@ def ranking(contents: list[AreaContent]) -> pd.DataFrame:
     return rows.sort_values(["rank_order", "measure", "rank", "area"] if "rank_order" in rows else ["measure", "rank", "area"])
 
 
-def write_comparison(contents: list[AreaContent], path: Path, warnings: list[str]) -> None:
-    temporary = path.with_name(f".{path.stem}.tmp.xlsx")  # written whole, then renamed into place
+def write_comparison(contents: list[AreaContent], path: Path, warnings: list[str], *, inputs=(),
+                     mode_from: str | Path | None = None) -> None:
+    """Write the comparison workbook, atomically and never over one of `inputs` (s75xl.safety.outputs)."""
+    write_atomically(path, lambda temporary: _write_book(contents, temporary, warnings), inputs=inputs,
+                     mode_from=mode_from, what="comparison workbook")
+
+
+def _write_book(contents: list[AreaContent], temporary: Path, warnings: list[str]) -> None:
     book = xlsxwriter.Workbook(str(temporary), {"nan_inf_to_errors": True, "strings_to_formulas": False, "in_memory": True,
                                            "strings_to_urls": False})
     formats = Formats(book)
@@ -76,4 +83,3 @@ def write_comparison(contents: list[AreaContent], path: Path, warnings: list[str
             sheet.write(row, 7, f"{r.exception}: {r.exception_reasons}" if r.exception else "", formats.text)
             row += 1
     book.close()
-    temporary.replace(path)

@@ -8,6 +8,8 @@ history, SPC lines, forecast, benchmarks and commentary. Each function is tested
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -67,8 +69,10 @@ def select_period(assessed: pd.DataFrame, period) -> pd.Timestamp:
     if period is None or (isinstance(period, str) and not period.strip()):
         return pd.Timestamp(held[-1])
     try:
+        if isinstance(period, str) and not re.search(r"\d{4}", period):  # "March" alone would parse as year 1
+            raise ValueError(period)
         wanted = pd.Timestamp(pd.to_datetime(str(period).strip(), dayfirst=True, format="mixed")).to_period("M").to_timestamp()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         raise PeriodError(f"The period {period!r} is not a month (use 2017-03); "
                           f"the results hold {describe_periods(held)}.") from None
     if wanted not in held:

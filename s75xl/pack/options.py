@@ -8,6 +8,7 @@ ribbon) into options with a sentence naming any unknown key and the nearest real
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
@@ -27,6 +28,7 @@ class PackOptions:
     period: str | None = None  # "2017-03"; None: the latest period in the results
     areas: tuple[str, ...] | None = None  # None: every area in the results
     suppression: tuple[str, ...] = ()  # small-number policies (s75xl.suppress) applied first
+    suppression_threshold: float | None = None  # suppress-below's limit (None: the policy's default, 5)
     chart_months: int = 13  # points on each run chart: Norfolk's rolling thirteen months
     spc_min_points: int = 13  # SPC mean and limits drawn from this many points (MDC: 13)
     forecast_window: int = 12  # latest points the trend is fitted to
@@ -55,6 +57,10 @@ class PackOptions:
         for name in self.suppression:
             if name not in POLICIES:
                 raise OptionsError(f"Unknown suppression policy {name!r}{_near(name, POLICIES)}")
+        limit = self.suppression_threshold
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float))
+                                  or not math.isfinite(limit) or limit <= 0):
+            raise OptionsError("Pack option suppression_threshold must be a positive number.")
         for name, low in (("chart_months", 2), ("spc_min_points", 2), ("forecast_window", 3),
                           ("forecast_min_points", 3)):
             value = getattr(self, name)

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import S75Error
+from ..safety.outputs import write_atomically
 
 HOW_TO_GET = ("LibreOffice is not installed, so no PDF was made: install it (Debian/Ubuntu: "
               "apt-get install libreoffice-calc-nogui; Windows/macOS: libreoffice.org) and run the pack again.")
@@ -23,8 +24,9 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf(workbook: Path, timeout: int = 300) -> Path | None:
-    """Convert the workbook to a PDF beside it; None when LibreOffice is missing."""
+def to_pdf(workbook: Path, timeout: int = 300, *, inputs=()) -> Path | None:
+    """Convert the workbook to a PDF beside it; None when LibreOffice is missing. The PDF is put
+    in place atomically and never over one of `inputs` (s75xl.safety.outputs)."""
     command = soffice_path()
     if command is None:
         return None
@@ -42,5 +44,6 @@ def to_pdf(workbook: Path, timeout: int = 300) -> Path | None:
         if not made.exists():
             raise S75Error(f"LibreOffice could not make a PDF of {workbook.name} "
                            f"(exit status {done.returncode}).")
-        shutil.move(str(made), target)
+        write_atomically(target, lambda temporary: shutil.copyfile(made, temporary), inputs=inputs,
+                         mode_from=workbook, what="pack PDF")
     return target

@@ -17,6 +17,8 @@ import pandas as pd
 import xlsxwriter
 
 from .. import __version__
+from ..safety.formulas import neutralise
+from ..safety.outputs import write_atomically
 from . import labels
 from .charts import LIMIT_LINE, ChartSpec, card_chart
 from .commentary import FIELDS
@@ -113,8 +115,7 @@ def _clean(text) -> str:
     """Text for a cell: never a live formula copied from input data."""
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    text = str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and len(text) > 1 and not _is_number(text) else text
+    return neutralise(str(text))
 
 
 def _t(value) -> str:
@@ -122,14 +123,6 @@ def _t(value) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return str(value)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
@@ -143,9 +136,24 @@ def sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-def write_area_workbook(content: AreaContent, path: Path, options: PackOptions, *, inputs: list[str] = ()) -> list[str]:
-    """Write one area's pack workbook; returns the card sheets' names in order."""
-    temporary = path.with_name(f".{path.stem}.tmp.xlsx")  # written whole, then renamed into place
+def write_area_workbook(content: AreaContent, path: Path, options: PackOptions, *, inputs: list[str] = (),
+                        protect=(), mode_from: str | Path | None = None) -> list[str]:
+    """Write one area's pack workbook; returns the card sheets' names in order.
+
+    `inputs` are listed on the Notes sheet. The file is written through
+    `s75xl.safety.outputs.write_atomically`: never over one of `inputs` or `protect` (the input
+    files), whole or not at all, under the output's lock, with the mode of `mode_from`.
+    """
+    card_names: list[str] = []
+
+    def write(temporary: Path) -> None:
+        card_names.extend(_write_book(content, temporary, options, inputs))
+
+    write_atomically(path, write, inputs=[*inputs, *protect], mode_from=mode_from, what="pack workbook")
+    return card_names
+
+
+def _write_book(content: AreaContent, temporary: Path, options: PackOptions, inputs) -> list[str]:
     book = xlsxwriter.Workbook(str(temporary), {"nan_inf_to_errors": True, "strings_to_formulas": False, "in_memory": True,
                                            "strings_to_urls": False})
     book.set_properties({"title": f"Performance pack: {content.label}", "author": "s75xl",
@@ -176,13 +184,12 @@ def write_area_workbook(content: AreaContent, path: Path, options: PackOptions, 
         data_sheet.sheet.hide()
     book.worksheets()[0].activate()
     book.close()
-    temporary.replace(path)
     return card_names
 
 
 def _title(sheet, formats: Formats, title: str, subtitle: str, width: int) -> None:
-    sheet.merge_range(0, 0, 0, width - 1, title, formats.title)
-    sheet.merge_range(1, 0, 1, width - 1, subtitle, formats.subtitle)
+    sheet.merge_range(0, 0, 0, width - 1, _clean(title), formats.title)  # titles start with the area's name
+    sheet.merge_range(1, 0, 1, width - 1, _clean(subtitle), formats.subtitle)
     sheet.set_row(0, 24)
 
 
@@ -279,7 +286,7 @@ def _measures(sheet, content: AreaContent, formats: Formats) -> None:
     if bench:
         headers.append("Benchmarks (figures on the Benchmarks sheet)")
         widths.append(30)
-    sheet.merge_range(0, 0, 0, len(headers) - 1, title, formats.title)
+    sheet.merge_range(0, 0, 0, len(headers) - 1, _clean(title), formats.title)
     sheet.merge_range(1, 0, 1, len(headers) - 1, "Grouped by headline. Variance is how far worse than target, as % of it "
                       "(negative when better). Forecasts always come with their band (see Notes).", formats.subtitle)
     for col, (text, width) in enumerate(zip(headers, widths)):
@@ -375,7 +382,7 @@ def _card(book, sheet, card: Card, content: AreaContent, formats: Formats, data_
     reason = f"{kind.capitalize()} exception: {row_data['exception_reasons']}" if kind else "Not an exception this period"
     sheet.merge_range(0, 0, 0, len(widths) - 1, _clean(title), formats.title_wrap)
     heights.set(0, 42 if len(title) > 100 else 24)
-    sheet.merge_range(1, 0, 1, len(widths) - 1, f"{content.area or ''} · {content.period:%B %Y} · {card.group} · {reason}",
+    sheet.merge_range(1, 0, 1, len(widths) - 1, _clean(f"{content.area or ''} · {content.period:%B %Y} · {card.group} · {reason}"),
                       formats.filled(EXCEPTION_FILL.get(kind, "#F2F2F2")))
     heights.set(1, 30 if len(reason) > 110 else 18)
     # left: what it is, then the figures

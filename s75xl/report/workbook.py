@@ -102,6 +102,9 @@ class _Formats:
         return self.cache[key]
 
 
+SUPPRESSION_MARKS = ("[c]", "[x]")  # s75xl.suppression: suppressed, zero denominator
+
+
 def _cell(sheet, formats: _Formats, row: int, col: int, name: str, value, look) -> None:
     """Write one cell of column `name` in the format its kind and the row's measure ask for."""
     kind = column(name).kind if name not in LABEL_HEADINGS.values() else "wrap"
@@ -111,7 +114,9 @@ def _cell(sheet, formats: _Formats, row: int, col: int, name: str, value, look) 
         fill = None
         sheet.write_blank(row, col, None, formats.get())
         return
-    if kind == "date":
+    if isinstance(value, str) and value in SUPPRESSION_MARKS:  # a figure suppressed for publication
+        sheet.write_string(row, col, value, formats.get())
+    elif kind == "date":
         sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), formats.get("dd mmm yyyy"))
     elif kind == "measure_value":
         sheet.write_number(row, col, float(value), formats.get(number_format(unit, decimals)))

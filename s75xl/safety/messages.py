@@ -24,6 +24,20 @@ def clip(text: object, limit: int = MAX_ECHO) -> str:
     return repr(value[:limit]) + f"... ({len(value):,} characters)"
 
 
+# A cell's value is quoted only when it cannot be a name: digits, money signs and punctuation, with
+# at most one short word ("n/a", "nil", "TBC", "inf"). Anything else is described by its length.
+_HARMLESS = re.compile(r"[\w\s.,£$€%()+\-/:#]*")
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as a message may show it: quoted (NHS-number shapes masked) when it cannot
+    hold a person's name, else "a text of N characters", so a wrong file never echoes a person."""
+    text = str(value).strip()
+    if len(text) <= 24 and _HARMLESS.fullmatch(text) and sum(c.isalpha() for c in text) <= 4:
+        return clip(text)
+    return f"a text of {len(text):,} characters"
+
+
 # Arrow's CSV errors end with the offending row or value: "Expected 30 columns, got 31: <row>",
 # "invalid value 'AB12 3CD'". Keep the part that says what is wrong and where.
 _ARROW_TAIL = re.compile(r"(columns, got \d+)\s*:.*$|(invalid value)\s*'.*$|(straddling object)\s.*$", re.S)

@@ -4,8 +4,9 @@ Every command that writes a file (compute, check, assess, fill, and the pack and
 goes through `write_atomically`:
 
 1. `check_output` refuses an output that is one of the run's inputs (compared by the file they
-   resolve to, so "./a.csv", "a.csv" and a hard link all count), a folder that does not exist or
-   cannot be written, and an output that is a folder. DESIGN.md: never change a user's file.
+   resolve to, so "./a.csv", "a.csv" and a hard link all count; a caller whose input is a folder
+   lists the files in it that it reads), a folder that does not exist or cannot be written, and
+   an output that is a folder. DESIGN.md: never change a user's file.
 2. A lock (`.NAME.s75xl-lock` beside the output, held with the operating system's file lock)
    serialises two runs writing the same output; one that cannot get it within `LOCK_WAIT`
    seconds is refused with one sentence.
@@ -78,7 +79,9 @@ def lock_name(target: Path) -> Path:
 def leftovers(target: Path) -> list[Path]:
     """Temporary files an earlier, killed run left for this output (and the older names s75xl used)."""
     folder = target.parent if str(target.parent) else Path(".")
-    patterns = (f".{target.name}.s75xl-*{TEMP_SUFFIX}", f".{target.name}.tmp", f".{target.name}.*.tmp")
+    # the last: a package saved to our temporary name makes its own temporary file beside it
+    patterns = (f".{target.name}.s75xl-*{TEMP_SUFFIX}", f".{target.name}.tmp", f".{target.name}.*.tmp",
+                f"..{target.name}.s75xl-*{TEMP_SUFFIX}.*.tmp")
     found = {p for pattern in patterns for p in folder.glob(pattern) if p.is_file()}
     return sorted(found)
 
