@@ -106,7 +106,7 @@ def rag_codes(variance: np.ndarray, tolerance_pct=5.0) -> np.ndarray:
     known = ~np.isnan(variance)
     out[known & (variance <= 0)] = 1
     out[known & (variance > 0) & (variance < tolerance)] = 2
-    out[known & (variance >= tolerance)] = 3
+    out[known & (variance > 0) & (variance >= tolerance)] = 3  # on target is Green even with no Amber band
     return out
 
 

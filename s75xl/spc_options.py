@@ -32,9 +32,13 @@ class SPCOptions:
 
     def __post_init__(self) -> None:
         if self.rebase is not None:
+            import numbers
+
             import pandas as pd
 
-            values = [self.rebase] if isinstance(self.rebase, str) else list(self.rebase)
+            values = list(self.rebase) if isinstance(self.rebase, (list, tuple)) else [self.rebase]
+            if any(isinstance(v, numbers.Number) for v in values):  # pandas reads 1 as 1970-01-01
+                raise OptionsError("SPC option rebase must be a list of dates, not numbers.")
             try:
                 dates = tuple(pd.Timestamp(v) for v in values)
             except (TypeError, ValueError):

@@ -37,3 +37,13 @@ def test_good_settings_pass():
     options = PackOptions.from_mapping({"spc": {"screen_outliers": False}, "suppression": "suppress-below",
                                         "suppression_threshold": 10})
     assert options.suppression == ("suppress-below",) and options.suppression_threshold == 10
+
+
+@pytest.mark.parametrize("rebase", [[1, 2], 43101, [2016.5], [True]])
+def test_rebase_dates_given_as_numbers_are_refused(rebase):
+    """pandas would read 1 as a nanosecond after 1970: a number is not taken for a date."""
+    from s75xl.errors import S75Error
+    from s75xl.spc_options import SPCOptions
+
+    with pytest.raises(S75Error, match="rebase must be a list of dates, not numbers"):
+        SPCOptions(rebase=rebase)

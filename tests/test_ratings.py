@@ -114,3 +114,12 @@ def test_just_inside_five_percent_stays_amber(polarity, inside):
 def test_the_worked_example_of_the_boundary():
     assert rag(5.7, 6.0, "higher") == "Red"
     assert float(adverse_variance_pct(5.7, 6.0, "higher")) == 5.0
+
+
+@pytest.mark.parametrize("polarity", ["higher", "lower"])
+def test_with_no_amber_band_on_target_is_green_and_any_shortfall_red(polarity):
+    """tolerance_pct = 0 (a target with no Amber band): exactly on target is Green, not Red."""
+    worse = 89.9 if polarity == "higher" else 90.1
+    better = 90.1 if polarity == "higher" else 89.9
+    got = rag([90.0, worse, better], [90, 90, 90], [polarity] * 3, tolerance_pct=0).tolist()
+    assert got == ["Green", "Red", "Green"]

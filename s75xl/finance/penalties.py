@@ -107,11 +107,8 @@ def _latest_ratings(results: pd.DataFrame, targets: pd.DataFrame | None, period:
     out = {}
     for (area, measure), part in assessed.sort_values("period_start").groupby(["area", "measure"], sort=False):
         last = part.iloc[-1]
-        # s75xl.ratings.rag rates a result exactly on target Red when tolerance_pct is 0 (its Red
-        # test is variance >= tolerance); a result that is not worse than target is not a miss.
-        rating = last["rag"] if pd.notna(last["variance_pct"]) and last["variance_pct"] > 0 else "Green"
         out[(area, measure)] = (float(last["value"]), float(last["target"]) if pd.notna(last["target"]) else np.nan,
-                                rating if pd.notna(last["rag"]) else None, bool(last["forecast_miss"]),
+                                last["rag"] if pd.notna(last["rag"]) else None, bool(last["forecast_miss"]),
                                 f"{last['period_start']:%B %Y}")
     return out
 
