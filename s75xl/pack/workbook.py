@@ -300,12 +300,7 @@ def _measures(sheet, content: AreaContent, formats: Formats) -> None:
         sheet.merge_range(row, 0, row, len(headers) - 1, _clean(group), formats.group)
         row += 1
         for r in part.itertuples():
-            fmt = formats.number(int(r.decimals), r.unit)
-            sheet.write(row, 0, r.measure, formats.text)
-            sheet.write(row, 1, _clean(r.measure_name), formats.text)
-            _write_value(sheet, row, 2, r.value, fmt, formats.cell)
-            _write_value(sheet, row, 3, r.target, fmt, formats.cell)
-            sheet.write(row, 4, _t(r.rag), formats.rag(_t(r.rag)))
+            _write_measure_cells(sheet, row, r, formats)
             variance = r.variance_pct if np.isfinite(r.variance_pct) else np.nan
             _write_value(sheet, row, 5, variance, formats.number(1, ""), formats.cell)
             sheet.write(row, 6, _t(r.direction), formats.text)
@@ -322,6 +317,17 @@ def _measures(sheet, content: AreaContent, formats: Formats) -> None:
             sheet.set_row(row, 15 * max(2, len(str(r.measure_name)) // 36 + 1, len(exception) // 28 + 1,
                                         len(r.forecast) // 30 + 1, len(verdicts) // 28 + 1))
             row += 1
+
+
+def _write_measure_cells(sheet, row: int, r, formats: Formats) -> None:
+    """The first five cells of a measure's row on the All measures and Exceptions sheets: code,
+    name, value and target in the measure's own number format, and the RAG in its colour."""
+    fmt = formats.number(int(r.decimals), r.unit)
+    sheet.write(row, 0, r.measure, formats.text)
+    sheet.write(row, 1, _clean(r.measure_name), formats.text)
+    _write_value(sheet, row, 2, r.value, fmt, formats.cell)
+    _write_value(sheet, row, 3, r.target, fmt, formats.cell)
+    sheet.write(row, 4, _t(r.rag), formats.rag(_t(r.rag)))
 
 
 def _variation_fill(icon) -> str:
@@ -353,12 +359,7 @@ def _exceptions(sheet, content: AreaContent, formats: Formats, card_names: list[
             sheet.write(row, col, text, formats.header)
         row += 1
         for r in part.itertuples():
-            fmt = formats.number(int(r.decimals), r.unit)
-            sheet.write(row, 0, r.measure, formats.text)
-            sheet.write(row, 1, _clean(r.measure_name), formats.text)
-            _write_value(sheet, row, 2, r.value, fmt, formats.cell)
-            _write_value(sheet, row, 3, r.target, fmt, formats.cell)
-            sheet.write(row, 4, _t(r.rag), formats.rag(_t(r.rag)))
+            _write_measure_cells(sheet, row, r, formats)
             sheet.write(row, 5, _clean(r.exception_reasons), formats.filled(EXCEPTION_FILL[kind]))
             sheet.write(row, 6, r.forecast, formats.text)
             link = next((n for n, c in zip(card_names, content.cards) if c.measure == r.measure), None)
