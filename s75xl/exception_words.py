@@ -15,11 +15,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .ratings import RED, Thresholds
+from .ratings import BUDGET_REASON, RED, RISK_REASON, Thresholds
 from .rounding import round_half_away
-
-BUDGET = "adversely affecting the budget"
-RISK = "adversely affecting a corporate risk"
 
 
 class Coded(NamedTuple):
@@ -51,7 +48,7 @@ def exception_words(value: np.ndarray, target: np.ndarray, variance: np.ndarray,
     off_text = _sentences("off target: ", _formatted(shown_value, "g"), " against a target of ",
                           _formatted(shown_target, "g"), " (", _formatted(variance[off_rows], ".1f"), "% worse)")
     against = _joined(negative, [(off_rows, off_text), _run_words(worse, run, "deteriorated for ", " consecutive periods", -1),
-                                 _constant(budget, BUDGET), _constant(risk, RISK)])
+                                 _constant(budget, BUDGET_REASON), _constant(risk, RISK_REASON)])
     beating_rows = np.flatnonzero(beating & positive)
     beating_text = _sentences("beating target by ", _formatted(-variance[beating_rows], ".1f"), "%")
     helping = _joined(positive, [(beating_rows, beating_text),

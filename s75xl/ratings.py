@@ -110,6 +110,10 @@ def rag_codes(variance: np.ndarray, tolerance_pct=5.0) -> np.ndarray:
     return out
 
 
+BUDGET_REASON = "adversely affecting the budget"
+RISK_REASON = "adversely affecting a corporate risk"
+
+
 def exception_reasons(value: float, target: float, variance_pct: float, rating: str | None, run: int,
                       budget_flag: bool = False, risk_flag: bool = False,
                       thresholds: Thresholds = Thresholds()) -> tuple[str, str]:
@@ -126,9 +130,9 @@ def exception_reasons(value: float, target: float, variance_pct: float, rating: 
     if run <= -n:
         negative.append(f"deteriorated for {int(-run)} consecutive periods")
     if budget_flag:
-        negative.append("adversely affecting the budget")
+        negative.append(BUDGET_REASON)
     if risk_flag:
-        negative.append("adversely affecting a corporate risk")
+        negative.append(RISK_REASON)
     if known and -variance_pct >= thresholds.beating_target_pct:
         positive.append(f"beating target by {-variance_pct:.1f}%")
     if run >= n:
