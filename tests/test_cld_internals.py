@@ -253,6 +253,7 @@ def test_tuned_memory_keeps_freed_memory_while_computing_and_gives_it_back_after
         assert len(calls) == len(memory.KEEP)
     assert calls[len(memory.KEEP):] == [("mallopt", p, v) for p, v in memory.RESTORE.items()] + [("trim", 0)]
     assert memory.KEEP[memory.M_MMAP_THRESHOLD] <= 32 << 20  # older glibc refuses more than half its 64 MiB heap
+    assert set(memory.RESTORE) == set(memory.KEEP)  # every setting is undone: none outlasts the computation
 
 
 @pytest.mark.parametrize("method", ["dhsc", "nhse"])
