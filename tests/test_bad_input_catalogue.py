@@ -881,6 +881,16 @@ def _(d):
     return [*PACK, "--period", "2030-03", "--out", "pk"]
 
 
+@case("pack-tolerance-negative", "pack", "--tolerance -5", ERROR, "percentage of 0 or more")
+def _(d):
+    return [*PACK, "--tolerance", "-5", "--out", "pk"]
+
+
+@case("pack-consecutive-zero", "pack", "--consecutive 0", ERROR, "whole number of 1 or more")
+def _(d):
+    return [*PACK, "--consecutive", "0", "--out", "pk"]
+
+
 @case("pack-error-in-a-log", "pack", "an error with standard error going to a log, not a terminal", ERROR,
       r"^s75xl: The results hold no figures for Mar 2030")
 def _(d):

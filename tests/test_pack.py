@@ -14,6 +14,7 @@ from s75xl.demo import read_shipped_csv
 from s75xl.errors import OptionsError, S75Error
 from s75xl.pack import PackOptions, build_pack
 from s75xl.pack.content import select_period
+from s75xl.ratings import Thresholds
 from s75xl.spc_options import SPCOptions
 
 # The report's section 4.6 lists the five report cards presented by exception, all off target.
@@ -248,3 +249,40 @@ def test_progress_goes_to_stderr_per_area_and_stage_and_quiet_silences_it(tmp_pa
     assert captured.out.startswith(f"Wrote {tmp_path}")
     assert main(argv + ["--quiet"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def _cells(path) -> dict[str, list]:
+    book = openpyxl.load_workbook(path)
+    return {sheet.title: [c.value for row in sheet.iter_rows() for c in row] for sheet in book.worksheets}
+
+
+def test_the_command_line_sets_the_amber_band_the_run_length_and_spc_screening(norfolk, tmp_path):
+    """`s75xl pack --tolerance 20 --consecutive 2 --no-screening` gives, cell for cell, the pack
+    that PackOptions with those settings gives from Python, and not the default one."""
+    results, targets = norfolk
+    data = "s75xl/data/norfolk_results_2016_17.csv", "s75xl/data/norfolk_targets_2016_17.csv"
+    argv = ["pack", "--results", data[0], "--targets", data[1], "--no-pdf", "--quiet"]
+    assert main([*argv, "--tolerance", "20", "--consecutive", "2", "--no-screening", "--out", str(tmp_path / "cli")]) == 0
+    options = PackOptions(pdf=False, thresholds=Thresholds(amber_tolerance_pct=20, consecutive_periods=2),
+                          spc=SPCOptions(screen_outliers=False))
+    python = build_pack(results, targets=targets, out_dir=tmp_path / "python", options=options)
+    default = build_pack(results, targets=targets, out_dir=tmp_path / "default", options=NO_PDF)
+    cli, from_python = _cells(tmp_path / "cli" / python.files[0].name), _cells(python.files[0])
+    inputs = cli["Notes"].index("Inputs") + 1  # the files named on the command line; "tables passed from Python"
+    assert cli["Notes"][:inputs] + cli["Notes"][inputs + 1:] == from_python["Notes"][:inputs] + from_python["Notes"][inputs + 1:]
+    assert {k: v for k, v in cli.items() if k != "Notes"} == {k: v for k, v in from_python.items() if k != "Notes"}
+    assert len(python.areas["Norfolk"].cards) == 8 and len(default.areas["Norfolk"].cards) == 6  # two in a row suffice
+    assert sum(v == "Amber" for v in cli["All measures"]) == 3  # 3 measures worse than target by less than 20%
+    assert not any(v == "Amber" for v in _cells(default.files[0])["All measures"])
+    assert any(isinstance(v, str) and "less than 20% of target" in v for v in cli["Notes"])
+
+
+@pytest.mark.parametrize("option, value, words", [("--tolerance", "-1", "percentage of 0 or more"),
+                                                  ("--consecutive", "0", "whole number of 1 or more")])
+def test_a_bad_amber_band_or_run_length_is_one_sentence(tmp_path, capsys, option, value, words):
+    code = main(["pack", "--results", "s75xl/data/norfolk_results_2016_17.csv", option, value, "--no-pdf",
+                 "--out", str(tmp_path / "pk"), "--quiet"])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0]
+    assert not (tmp_path / "pk").exists()

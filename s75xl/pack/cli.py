@@ -75,11 +75,14 @@ class _Bars:
 @click.option("--cards", type=click.Choice(["exceptions", "all"]), default="exceptions", show_default=True,
               help="Which measures get a report card.")
 @suppress_options
+@click.option("--tolerance", type=float, default=5.0, show_default=True, help="Amber band: % worse than target.")
+@click.option("--consecutive", type=int, default=3, show_default=True, help="Periods of change that make an exception.")
+@click.option("--no-screening", is_flag=True, help="SPC without moving-range screening (MDC Excel).")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF (which needs LibreOffice).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the pack files.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 def pack_command(results, targets, benchmark_files, council, region, comparators, commentary, period, areas, cards,
-                 suppression, suppress_threshold, no_pdf, out_dir, quiet) -> None:
+                 suppression, suppress_threshold, tolerance, consecutive, no_screening, no_pdf, out_dir, quiet) -> None:
     """Build the quarterly board pack: summary, all measures, exceptions, a report card per
     exception with its chart and forecast, benchmarks; an Excel workbook per area and its PDF.
 
@@ -88,11 +91,15 @@ def pack_command(results, targets, benchmark_files, council, region, comparators
     from ..tables import read_table
     from .benchmarks_input import read_benchmark_files
     from .build import build_pack
+    from ..ratings import Thresholds
+    from ..spc_options import SPCOptions
     from .options import PackOptions
 
     options = PackOptions(period=period, areas=areas or None, cards_for=cards, pdf=not no_pdf, council=council,
                           region=region, comparators=comparators, suppression=suppression,
-                          suppression_threshold=suppress_threshold)
+                          suppression_threshold=suppress_threshold,
+                          thresholds=Thresholds(amber_tolerance_pct=tolerance, consecutive_periods=consecutive),
+                          spc=SPCOptions(screen_outliers=not no_screening))
     table = read_table(results, "results")
     target_table = read_table(targets, "targets") if targets else None
     note_table = read_table(commentary, "commentary") if commentary else None
