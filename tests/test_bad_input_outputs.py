@@ -168,7 +168,7 @@ def command(*argv: str) -> list[str]:
 
 
 PACK_FILE = "pack/pack_Norfolk_2017-03.xlsx"
-KILLED = {  # name -> (argv, the output file)
+KILLED = {  # name -> (argv, the output file, or the folder every output goes in)
     "fill": (["fill", "dashboard.xlsx", "--results", "results.csv", "--targets", "targets.csv", "--out", "filled.xlsx"],
              "filled.xlsx"),
     "assess": (["assess", "results.csv", "--targets", "targets.csv", "--out", "assessed.csv"], "assessed.csv"),
@@ -180,6 +180,9 @@ KILLED = {  # name -> (argv, the output file)
              PACK_FILE),
     "budget refresh": (["budget", "refresh", "budget_monitor.xlsx", "--ledger", "ledger.sqlite", "--period", "2017-03",
                         "--out", "march.xlsx"], "march.xlsx"),
+    # copies of shipped files: a template and its layout, and the demo ledger's database, tables and workbook
+    "templates copy": (["templates", "copy", "vital_signs_dashboard", "mine", "--force", "-q"], "mine"),
+    "budget demo-ledger": (["budget", "demo-ledger", "--out", "demo", "-q"], "demo"),
 }
 
 
@@ -211,13 +214,15 @@ def killable(folder):
 def test_killed_at_random_moments_nothing_is_lost_or_left(name, killable):
     folder = killable
     argv, output = KILLED[name]
-    out = folder / output
     inputs = files(folder)
     started = time.monotonic()
     subprocess.run(command(*argv), cwd=folder, check=True, capture_output=True)
     duration = time.monotonic() - started
-    reference = comparable(out)
-    out.unlink()
+    outs = [folder / n for n in files(folder) if n not in inputs]  # every file the clean run wrote
+    assert outs and all(str(out.relative_to(folder)).startswith(output) for out in outs)
+    reference = {out: comparable(out) for out in outs}
+    for out in outs:
+        out.unlink()
     rng = random.Random(16)
     for attempt in range(6):
         process = subprocess.Popen(command(*argv), cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -226,13 +231,15 @@ def test_killed_at_random_moments_nothing_is_lost_or_left(name, killable):
         process.wait()
         now = files(folder)
         assert {n: d for n, d in now.items() if n in inputs} == inputs, f"attempt {attempt}: an input changed"
-        if out.exists():  # complete, never half written
-            assert comparable(out) == reference, f"attempt {attempt}: a partial output"
-        allowed = set(outputs.leftovers(out)) | {outputs.lock_name(out)}
-        extra = [folder / n for n in now if n not in inputs and folder / n != out]
+        for out in outs:
+            if out.exists():  # complete, never half written
+                assert comparable(out) == reference[out], f"attempt {attempt}: a partial {out.name}"
+        allowed = {p for out in outs for p in (*outputs.leftovers(out), outputs.lock_name(out))}
+        extra = [folder / n for n in now if n not in inputs and folder / n not in reference]
         assert set(extra) <= allowed, extra  # hidden, and named so the next run removes them
     subprocess.run(command(*argv), cwd=folder, check=True, capture_output=True)
-    assert comparable(out) == reference
-    assert sorted(files(folder)) == sorted([*inputs, output])
-    if out.suffix == ".csv":
-        assert len(pd.read_csv(out)) > 0
+    assert {out: comparable(out) for out in outs} == reference
+    assert sorted(files(folder)) == sorted([*inputs, *(str(out.relative_to(folder)) for out in outs)])
+    for out in outs:
+        if out.suffix == ".csv":
+            assert len(pd.read_csv(out)) > 0

@@ -7,13 +7,13 @@ folder `s75xl.resources` names (``templates/`` in a checkout, inside the package
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
 
 from ..errors import S75Error
 from ..resources import shipped_dir
+from ..safety.outputs import copy_atomically
 from .output import Output, quiet_option
 
 LAYOUT_SUFFIX = ".layout.toml"
@@ -104,5 +104,5 @@ def copy_command(name, folder, force, quiet) -> None:
         raise S75Error(f"{clashes[0]} already exists; pass --force to replace it.")
     target.mkdir(parents=True, exist_ok=True)
     for src, dest in pairs:
-        shutil.copyfile(src, dest)
+        copy_atomically(src, dest, what="template copy")
     Output(quiet=quiet).note(f"Copied {source.name} and {layout.name} to {target}.")

@@ -117,18 +117,18 @@ def demo_ledger_command(out, quiet) -> None:
 
     Example: s75xl budget demo-ledger --out budget-demo
     """
-    import shutil
-
+    from ..safety.outputs import copy_atomically
     from .demo import CSV_FOLDER, SQLITE
 
     target = Path(out)
     if target.exists() and not target.is_dir():
         raise BudgetError(f"{target} is a file; give a folder for the demo ledger.")
     _refuse_to_replace(target)
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(SQLITE, target / SQLITE.name)
-    shutil.copytree(CSV_FOLDER, target / CSV_FOLDER.name, dirs_exist_ok=True)
-    shutil.copy2(shipped_path("templates", "budget_monitor.xlsx"), target / "budget_monitor.xlsx")
+    (target / CSV_FOLDER.name).mkdir(parents=True, exist_ok=True)
+    copy_atomically(SQLITE, target / SQLITE.name, what="demo ledger")
+    for table in sorted(p for p in CSV_FOLDER.iterdir() if p.is_file()):  # as _refuse_to_replace checks them
+        copy_atomically(table, target / CSV_FOLDER.name / table.name, what="demo ledger")
+    copy_atomically(shipped_path("templates", "budget_monitor.xlsx"), target / "budget_monitor.xlsx", what="demo ledger")
     if not quiet:
         click.echo(f"Wrote {target / SQLITE.name}, {target / CSV_FOLDER.name}/ and {target / 'budget_monitor.xlsx'}.")
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -161,3 +162,7 @@ def write_atomically(target: str | Path, write: Callable[[Path], None], *, input
             raise
     return target
 
+
+def copy_atomically(source: str | Path, target: str | Path, *, what: str = "output") -> Path:
+    """Copy a shipped file to `target` the way every output is written: whole or not at all."""
+    return write_atomically(target, lambda temporary: shutil.copyfile(source, temporary), inputs=[source], what=what)
