@@ -8,10 +8,12 @@ results, assess (targets, RAG, exceptions, SPC), forecasts, chart specs, one wor
 and the comparison workbook. The floor writes, per area, a workbook with the same number of
 sheets, the same text and number cells and the same line charts (same series and points),
 counted from s75xl's own output, with values made up in advance. Each contender runs in a fresh
-process (peak memory is its maximum resident set).
+process (peak memory is its own VmHWM); at each size the two take turns for a number
+of rounds, and the fastest and median round of each are reported with the ratios (of the fastest
+times, and the median of each round's own ratio).
 
-    python bench/bench_pack.py            # 10, 50 and 150 areas
-    python bench/bench_pack.py --areas 10 # one size
+    python bench/bench_pack.py                       # 10, 50 and 150 areas, 2 rounds each
+    python bench/bench_pack.py --areas 10 --rounds 5 # one size
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -114,7 +117,7 @@ def run_floor(spec_file: Path, out: Path) -> dict:
 
 
 def child(kind: str, areas: int, workdir: str) -> None:
-    import resource
+    from report import peak_mib
 
     out = Path(workdir)
     if kind == "s75xl":
@@ -123,7 +126,7 @@ def child(kind: str, areas: int, workdir: str) -> None:
         (out / "specs.json").write_text(json.dumps(specs))
     else:
         figures = run_floor(out / "specs.json", out)
-    figures["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["peak_mib"] = peak_mib()  # this process's own (VmHWM), not getrusage's inherited maximum
     print(json.dumps(figures))
 
 
@@ -136,29 +139,37 @@ def measure(kind: str, areas: int, workdir: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--areas", type=int, action="append")
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--child")
     parser.add_argument("--workdir")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.areas[0], args.workdir)
         return
-    from report import record
+    from report import lowest_and_median, record
 
     sizes = args.areas or [10, 50, 150]
     figures, per_area = {}, {}
     for areas in sizes:
+        runs: dict[str, list[dict]] = {"s75xl": [], "floor": []}
         with tempfile.TemporaryDirectory() as workdir:
-            ours = measure("s75xl", areas, workdir)
-            floor = measure("floor", areas, workdir)
-        per_area[areas] = ours["seconds"] / areas
+            for _ in range(args.rounds):  # the floor copies the census of s75xl's output just made
+                for kind in runs:
+                    runs[kind].append(measure(kind, areas, workdir))
+        ours, floor = ([run["seconds"] for run in runs[kind]] for kind in ("s75xl", "floor"))
+        (ours_low, ours_median), (floor_low, floor_median) = lowest_and_median(ours), lowest_and_median(floor)
+        per_area[areas] = ours_low / areas
         figures.update({
-            f"{areas}_areas_s75xl_s": ours["seconds"], f"{areas}_areas_floor_s": floor["seconds"],
-            f"{areas}_areas_ratio": ours["seconds"] / floor["seconds"],
-            f"{areas}_areas_cards": ours["cards"], f"{areas}_areas_s75xl_peak_mib": ours["peak_mib"],
-            f"{areas}_areas_floor_peak_mib": floor["peak_mib"],
+            f"{areas}_areas_s75xl_s": ours_low, f"{areas}_areas_s75xl_median_s": ours_median,
+            f"{areas}_areas_floor_s": floor_low, f"{areas}_areas_floor_median_s": floor_median,
+            f"{areas}_areas_ratio": ours_low / floor_low,
+            f"{areas}_areas_ratio_median_round": statistics.median(a / b for a, b in zip(ours, floor)),
+            f"{areas}_areas_cards": runs["s75xl"][0]["cards"],
+            f"{areas}_areas_s75xl_peak_mib": max(run["peak_mib"] for run in runs["s75xl"]),
+            f"{areas}_areas_floor_peak_mib": max(run["peak_mib"] for run in runs["floor"]),
         })
-        print(f"{areas} areas: s75xl {ours['seconds']:.1f} s, floor {floor['seconds']:.1f} s, "
-              f"ratio {ours['seconds'] / floor['seconds']:.1f}", flush=True)
+        print(f"{areas} areas: s75xl {ours_low:.1f} s, floor {floor_low:.1f} s, ratio {ours_low / floor_low:.1f} "
+              f"(median round {figures[f'{areas}_areas_ratio_median_round']:.1f})", flush=True)
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         figures[f"growth_{small}_to_{large}_time_ratio"] = (figures[f"{large}_areas_s75xl_s"]

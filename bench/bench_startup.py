@@ -2,8 +2,9 @@
 `python -c pass` (the floor) and against importing what the command line used to import eagerly
 (pandas, scipy.stats and the whole engine, about 2.7 s on this machine when the issue was filed).
 
-Each command runs in a fresh process; the contenders take turns for several rounds and the fastest
-time of each is kept (this machine is shared and noisy). `python -X importtime` gives, for the
+Each command runs in a fresh process; the contenders take turns for several rounds, and the
+fastest and median round of each are kept, with each command's ratio to the floor within each
+round (this machine is shared and noisy). `python -X importtime` gives, for the
 same commands, the time spent importing modules and whether pandas or scipy.stats was imported.
 
     python bench/bench_startup.py [--rounds 7]
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 import argparse
 import re
+import statistics
 import subprocess
 import sys
 import time
 
-from report import record
+from report import lowest_and_median, record, round_ratios
 
 CONTENDERS = {
     "python -c pass": ["-c", "pass"],
@@ -62,8 +64,9 @@ def main() -> None:
     figures = {"rounds": rounds, "python -c pass (s)": floor, "eager imports, as before (s)": before}
     for name in ("s75xl --version", "s75xl --help", "s75xl rate 80 507180 2A(1)"):
         importing, heavy = import_profile(CONTENDERS[name])
-        figures[f"{name} (s)"] = best[name]
+        figures[f"{name} (s)"], figures[f"{name}, median round (s)"] = lowest_and_median(times[name])
         figures[f"{name} / python -c pass"] = best[name] / floor
+        figures[f"{name} / python -c pass, median round"] = statistics.median(round_ratios(times, name, "python -c pass"))
         figures[f"{name} / eager imports"] = best[name] / before
         figures[f"{name}: importing (s)"] = importing
         figures[f"{name}: imports pandas or scipy.stats"] = "yes" if heavy else "no"
