@@ -123,25 +123,28 @@ def demo_ledger_command(out, quiet) -> None:
     target = Path(out)
     if target.exists() and not target.is_dir():
         raise BudgetError(f"{target} is a file; give a folder for the demo ledger.")
-    _refuse_to_replace(target)
+    pairs = _demo_files(target)
+    _refuse_to_replace(pairs)
     (target / CSV_FOLDER.name).mkdir(parents=True, exist_ok=True)
-    copy_atomically(SQLITE, target / SQLITE.name, what="demo ledger")
-    for table in sorted(p for p in CSV_FOLDER.iterdir() if p.is_file()):  # as _refuse_to_replace checks them
-        copy_atomically(table, target / CSV_FOLDER.name / table.name, what="demo ledger")
-    copy_atomically(shipped_path("templates", "budget_monitor.xlsx"), target / "budget_monitor.xlsx", what="demo ledger")
+    for source, dest in pairs:
+        copy_atomically(source, dest, what="demo ledger")
     if not quiet:
         click.echo(f"Wrote {target / SQLITE.name}, {target / CSV_FOLDER.name}/ and {target / 'budget_monitor.xlsx'}.")
 
 
-def _refuse_to_replace(target: Path) -> None:
+def _demo_files(target: Path) -> list[tuple[Path, Path]]:
+    """Each shipped file of the demo ledger and where it goes in `target`."""
+    from .demo import CSV_FOLDER, SQLITE
+
+    pairs = [(SQLITE, target / SQLITE.name), (shipped_path("templates", "budget_monitor.xlsx"), target / "budget_monitor.xlsx")]
+    return pairs + [(p, target / CSV_FOLDER.name / p.name) for p in sorted(CSV_FOLDER.iterdir()) if p.is_file()]
+
+
+def _refuse_to_replace(pairs: list[tuple[Path, Path]]) -> None:
     """The demo ledger never replaces a council's own file: a file of the same name that differs
     from the shipped one (a real budget_monitor.xlsx, say) stops the copy before anything is written."""
     import filecmp
 
-    from .demo import CSV_FOLDER, SQLITE
-
-    pairs = [(SQLITE, target / SQLITE.name), (shipped_path("templates", "budget_monitor.xlsx"), target / "budget_monitor.xlsx")]
-    pairs += [(p, target / CSV_FOLDER.name / p.name) for p in sorted(CSV_FOLDER.iterdir()) if p.is_file()]
     for source, dest in pairs:
         if dest.exists() and not (dest.is_file() and filecmp.cmp(source, dest, shallow=False)):
             raise BudgetError(f"{dest} already exists and is not the demo's; choose another folder (s75xl never "

@@ -88,11 +88,11 @@ def pack_command(results, targets, benchmark_files, council, region, comparators
 
     Example: s75xl pack --results results.csv --targets targets.csv --period 2017-03 --out pack
     """
+    from ..ratings import Thresholds
+    from ..spc_options import SPCOptions
     from ..tables import read_table
     from .benchmarks_input import read_benchmark_files
     from .build import build_pack
-    from ..ratings import Thresholds
-    from ..spc_options import SPCOptions
     from .options import PackOptions
 
     options = PackOptions(period=period, areas=areas or None, cards_for=cards, pdf=not no_pdf, council=council,
