@@ -28,6 +28,17 @@ DASHBOARD = TEMPLATES / "vital_signs_dashboard.xlsx"
 LAYOUT = TEMPLATES / "vital_signs_dashboard.layout.toml"
 
 
+def registrar(cases: dict):
+    """A `case(ident, entry, what, expect, pattern)` decorator that files each decorated builder in
+    `cases` under its id, as (entry, what, build, expect, pattern): the catalogue's rows."""
+    def case(ident: str, entry: str, what: str, expect: str, pattern: str):
+        def register(build):
+            cases[ident] = (entry, what, build, expect, pattern)
+            return build
+        return register
+    return case
+
+
 def council(folder: Path, people: int = 60) -> Path:
     write_demo_data(folder, people, 3)
     read_shipped_csv("norfolk_results_2016_17.csv").to_csv(folder / "results.csv", index=False)

@@ -16,17 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from .bad_input_kit import DASHBOARD, council, edit_csv, identities, run
+from .bad_input_kit import DASHBOARD, council, edit_csv, identities, registrar, run
 
 ERROR, OK, FINDING = "error", "ok", "finding"
 CASES: dict[str, tuple[str, str, object, str, str]] = {}  # id -> (entry, what, build, expect, pattern)
-
-
-def case(ident: str, entry: str, what: str, expect: str, pattern: str):
-    def register(build):
-        CASES[ident] = (entry, what, build, expect, pattern)
-        return build
-    return register
+case = registrar(CASES)
 
 
 def cld(d: Path, change) -> None:

@@ -17,6 +17,7 @@ import pytest
 from s75xl.excel.settings import SETTINGS_SHEET, shipped_data
 from s75xl.safety.formulas import is_live
 
+from .bad_input_kit import registrar
 from .test_excel_remote import TEMPLATES, cell_values, payload, run
 
 DASHBOARD = TEMPLATES / "vital_signs_dashboard.xlsx"
@@ -25,13 +26,7 @@ TARGETS = shipped_data("norfolk_targets_2016_17.csv")
 ERROR, OK = "error", "ok"
 
 RIBBON_CASES: dict[str, tuple[str, str, object, str, str]] = {}  # id -> (button, what, build, expect, pattern)
-
-
-def case(ident: str, button: str, what: str, expect: str, pattern: str):
-    def register(build):
-        RIBBON_CASES[ident] = (button, what, build, expect, pattern)
-        return build
-    return register
+case = registrar(RIBBON_CASES)
 
 
 def sheet(**values) -> dict:

@@ -213,12 +213,20 @@ LEDGER_HEADER = ["period", "cost_centre", "subjective", "actual", "forecast_outt
 GOOD_LEDGER_ROW = ["2017-03", "MH100", "Employees", "239146.75", "3055727.0"]
 LEDGER_CELL = st.one_of(CELL, st.sampled_from(["£1,234.50", "(1,234.50)", "Mar-17", "March 2017", "2017-13", "n/a",
                                                "MH999", "1e308", "-0", "2017-03-31"]))
-LEDGER_ROWS = st.lists(st.dictionaries(st.integers(0, len(LEDGER_HEADER) - 1), LEDGER_CELL, max_size=2)
-                       .map(lambda changes: [changes.get(i, v) for i, v in enumerate(GOOD_LEDGER_ROW)]), max_size=6)
-LEDGERS = st.one_of(
-    st.builds(lambda rows, delimiter, encoding: _encode(_csv(LEDGER_HEADER, rows, delimiter), encoding),
-              LEDGER_ROWS, DELIMITER, ENCODING),
-    st.binary(max_size=200))
+
+
+def near_good_csv(header: list[str], good_row: list[str], cell) -> st.SearchStrategy[bytes]:
+    """CSV files of up to six rows, each the good row with up to two cells drawn from `cell`, in
+    any delimiter and encoding; or a few random bytes."""
+    rows = st.lists(st.dictionaries(st.integers(0, len(header) - 1), cell, max_size=2)
+                    .map(lambda changes: [changes.get(i, v) for i, v in enumerate(good_row)]), max_size=6)
+    return st.one_of(
+        st.builds(lambda rows, delimiter, encoding: _encode(_csv(header, rows, delimiter), encoding),
+                  rows, DELIMITER, ENCODING),
+        st.binary(max_size=200))
+
+
+LEDGERS = near_good_csv(LEDGER_HEADER, GOOD_LEDGER_ROW, LEDGER_CELL)
 
 
 def check_ledger(data: bytes) -> str:
@@ -246,12 +254,7 @@ def check_ledger(data: bytes) -> str:
 NATIONAL_HEADER = ["Geographical Code", "Geographical Description", "ASCOF Measure Code", "Measure Type",
                    "Measure Value", "Disaggregation Level"]
 GOOD_NATIONAL_ROW = ["E10000020", "Norfolk", "2A(1)", "Outcome", "12.5", "Total"]
-NATIONAL_ROWS = st.lists(st.dictionaries(st.integers(0, len(NATIONAL_HEADER) - 1), TABLE_CELL, max_size=2)
-                         .map(lambda changes: [changes.get(i, v) for i, v in enumerate(GOOD_NATIONAL_ROW)]), max_size=6)
-NATIONALS = st.one_of(
-    st.builds(lambda rows, delimiter, encoding: _encode(_csv(NATIONAL_HEADER, rows, delimiter), encoding),
-              NATIONAL_ROWS, DELIMITER, ENCODING),
-    st.binary(max_size=200))
+NATIONALS = near_good_csv(NATIONAL_HEADER, GOOD_NATIONAL_ROW, TABLE_CELL)
 
 
 def check_national(data: bytes) -> str:
